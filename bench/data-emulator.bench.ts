@@ -1,0 +1,137 @@
+/**
+ * Data emulator bench: bulkInsert 100K DriverProfiles-like items (100 bulk calls) into an on-disk
+ * store, then an indexed filtered query page, an unindexed one, and a filtered count.
+ * Run: `npx tsx bench/data-emulator.bench.ts` (figures → bench/results/data-emulator.json).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDataEmulator } from '../local/data';
+import { medianMs, sampleRss, timeMs, writeResults } from './lib/results';
+
+const STATES = ['TX', 'CA', 'FL', 'GA', 'OH', 'PA', 'IL', 'NC', 'TN', 'AZ', 'IN', 'MO', 'AL', 'KY', 'AR', 'OK', 'NV', 'NM', 'WA', 'OR'];
+const STATUSES = ['job_seeking', 'open_to_offers', 'employed', 'hired', 'inactive'];
+const ENDORSEMENTS = ['H', 'N', 'P', 'S', 'T', 'X'];
+const LAST = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Wilson', 'Anderson', 'Thomas', 'Taylor'];
+const FIRST = ['James', 'Maria', 'Robert', 'Linda', 'Michael', 'Patricia', 'David', 'Jennifer', 'Carlos', 'Aisha'];
+const CARRIERS = Array.from({ length: 20 }, (_, i) => String(1_000_000 + i * 7919));
+
+/** Deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick<T>(r: () => number, list: readonly T[]): T {
+  return list[Math.floor(r() * list.length)] as T;
+}
+
+export function driver(i: number, r: () => number): Record<string, unknown> {
+  const first = pick(r, FIRST);
+  const last = pick(r, LAST);
+  return {
+    _id: `drv-${i}`,
+    carrier_dot: pick(r, CARRIERS),
+    first_name: first,
+    last_name: last,
+    phone: `+1${200 + Math.floor(r() * 799)}${String(Math.floor(r() * 1e7)).padStart(7, '0')}`,
+    phone_valid: r() > 0.05,
+    email: `${first}.${last}.${i}@example.com`.toLowerCase(),
+    home_state: pick(r, STATES),
+    home_zip: String(10000 + Math.floor(r() * 89999)),
+    home_lat: 25 + r() * 23,
+    home_lng: -124 + r() * 57,
+    cdl_class: pick(r, ['A', 'A', 'A', 'B', 'C']),
+    endorsements: ENDORSEMENTS.filter(() => r() < 0.25),
+    years_experience: Math.floor(r() * 30),
+    status: pick(r, STATUSES),
+    sms_consent: { granted: r() > 0.2, source: 'web_form', captured_at: new Date(Date.UTC(2024, 0, 1) + Math.floor(r() * 3e10)), text_version: 'v1' },
+    tags: r() < 0.3 ? ['referral'] : [],
+    last_sms_at: r() < 0.5 ? new Date(Date.UTC(2025, 0, 1) + Math.floor(r() * 1e10)) : null,
+  };
+}
+
+export async function run(options: { drivers?: number; runs?: number } = {}): Promise<Record<string, unknown>> {
+  const total = options.drivers ?? 100_000;
+  const runs = options.runs ?? 9;
+  const dir = mkdtempSync(join(tmpdir(), 'data-emulator-bench-'));
+  const em = createDataEmulator({
+    dataDir: dir,
+    collections: [{ id: 'DriverProfiles', indexes: [['carrier_dot', 'status'], ['home_state'], ['cdl_class'], ['phone']] }],
+  });
+  try {
+    const items = em.items;
+    const r = rng(42);
+    const batches: Record<string, unknown>[][] = [];
+    for (let b = 0; b < total / 1000; b += 1) batches.push(Array.from({ length: 1000 }, (_, k) => driver(b * 1000 + k, r)));
+    sampleRss();
+    em.resetStats();
+    const insert = await timeMs(async () => {
+      for (const batch of batches) await items.bulkInsert('DriverProfiles', batch);
+    });
+    const insertStats = em.stats();
+    batches.length = 0;
+
+    em.resetStats();
+    const carrier = CARRIERS[3] ?? '';
+    const indexedPage50 = await medianMs(runs, () => items.query('DriverProfiles').eq('carrier_dot', carrier).eq('status', 'job_seeking').limit(50).find());
+    const indexedPage1000 = await medianMs(runs, () => items.query('DriverProfiles').eq('home_state', 'TX').eq('cdl_class', 'A').limit(1000).find());
+    const indexedSortedPage = await medianMs(runs, () => items.query('DriverProfiles').eq('carrier_dot', carrier).eq('status', 'job_seeking').descending('years_experience').limit(50).find());
+    const unindexedPage = await medianMs(runs, () => items.query('DriverProfiles').ge('years_experience', 5).contains('last_name', 'son').limit(50).find());
+    const unindexedDeepPage = await medianMs(Math.min(runs, 5), () => items.query('DriverProfiles').ge('years_experience', 5).contains('last_name', 'son').skip(5000).limit(1000).find());
+    const indexedCount = await medianMs(runs, () => items.query('DriverProfiles').eq('home_state', 'TX').count());
+    const compoundCount = await medianMs(runs, () => items.query('DriverProfiles').eq('carrier_dot', carrier).eq('status', 'job_seeking').count());
+    const unindexedCount = await medianMs(Math.min(runs, 5), () => items.query('DriverProfiles').ge('years_experience', 5).contains('last_name', 'son').count());
+    const arrayCount = await medianMs(Math.min(runs, 5), () => items.query('DriverProfiles').hasSome('endorsements', ['H', 'X']).count());
+    const queryStats = em.stats();
+    const checks = {
+      totalCount: await items.query('DriverProfiles').count(),
+      txCount: await items.query('DriverProfiles').eq('home_state', 'TX').count(),
+      indexedPageLength: (await items.query('DriverProfiles').eq('carrier_dot', carrier).eq('status', 'job_seeking').limit(50).find()).length,
+    };
+    const figures = {
+      drivers: total,
+      runsPerTiming: runs,
+      bulkInsert: { totalMs: Math.round(insert.ms), bulkCalls: total / 1000, perCallMs: Math.round((insert.ms / (total / 1000)) * 10) / 10, dataRequests: insertStats, targetMs: 3000 },
+      queriesMs: {
+        indexedPage50_eqCarrierStatus: indexedPage50,
+        indexedPage1000_eqStateClass: indexedPage1000,
+        indexedPage50_sortedByExperience: indexedSortedPage,
+        unindexedPage50_geExperience_containsLastName: unindexedPage,
+        unindexedPage1000_skip5000: unindexedDeepPage,
+        targetIndexedPageMs: 5,
+      },
+      countsMs: {
+        indexedCount_eqState: indexedCount,
+        indexedCount_eqCarrierStatus: compoundCount,
+        unindexedCount_geExperience_containsLastName: unindexedCount,
+        arrayCount_hasSomeEndorsements: arrayCount,
+        targetFilteredCountMs: 50,
+      },
+      queryDataRequests: queryStats,
+      checks,
+    };
+    const path = writeResults('data-emulator', figures);
+    return { ...figures, path };
+  } finally {
+    em.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  run()
+    .then((f) => {
+      process.stdout.write(`${JSON.stringify(f, null, 2)}\n`);
+    })
+    .catch((e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    });
+}

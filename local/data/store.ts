@@ -1,0 +1,211 @@
+/**
+ * The durable store: one SQLite table per collection (`_id TEXT PRIMARY KEY, data TEXT` holding the
+ * item as JSON with tagged Dates), expression indexes on declared fields, WAL, prepared statements.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EmulatedCollectionConfig } from './types';
+import { matches, type Cond } from './filter';
+import { isSqlField, orderBy, translate, valueExpr, type FieldInfo } from './sql';
+import { compareValues, decode, getPath, isPlainObject, type Item } from './values';
+
+export type Db = Database.Database;
+
+export interface SortTerm {
+  readonly field: string;
+  readonly dir: 'asc' | 'desc';
+}
+
+export function openDatabase(dataDir: string | null): Db {
+  let db: Db;
+  if (dataDir === null) {
+    db = new Database(':memory:');
+  } else {
+    mkdirSync(dataDir, { recursive: true });
+    db = new Database(join(dataDir, 'wix-data.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -65536');
+  db.exec('CREATE TABLE IF NOT EXISTS "__array_paths" (collection TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY (collection, path)) WITHOUT ROWID');
+  return db;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+type Row = { rowid: number; data: string };
+
+export class CollectionStore implements FieldInfo {
+  readonly id: string;
+  private readonly table: string;
+  private readonly arrayPaths = new Set<string>();
+  private readonly stmts: {
+    get: Database.Statement<[string], { data: string }>;
+    insert: Database.Statement<[string, string]>;
+    update: Database.Statement<[string, string]>;
+    remove: Database.Statement<[string]>;
+    truncate: Database.Statement<[]>;
+    addArrayPath: Database.Statement<[string, string]>;
+  };
+  private readonly cache = new Map<string, Database.Statement<unknown[], Row>>();
+  private readonly countCache = new Map<string, Database.Statement<unknown[], { n: number }>>();
+
+  constructor(private readonly db: Db, config: EmulatedCollectionConfig) {
+    this.id = config.id;
+    this.table = quoteIdent(`items:${config.id}`);
+    db.exec(`CREATE TABLE IF NOT EXISTS ${this.table} (_id TEXT PRIMARY KEY NOT NULL, data TEXT NOT NULL)`);
+    const declare = (fields: readonly string[], unique: boolean): void => {
+      if (fields.length === 0 || !fields.every(isSqlField)) return;
+      const name = quoteIdent(`${unique ? 'ux' : 'ix'}:${config.id}:${fields.join(',')}`);
+      db.exec(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${name} ON ${this.table} (${fields.map(valueExpr).join(', ')})`);
+    };
+    for (const idx of config.indexes) declare(idx, false);
+    for (const idx of config.uniqueIndexes ?? []) declare(idx, true);
+    this.stmts = {
+      get: db.prepare(`SELECT data FROM ${this.table} WHERE _id = ?`),
+      insert: db.prepare(`INSERT INTO ${this.table} (_id, data) VALUES (?, ?)`),
+      update: db.prepare(`UPDATE ${this.table} SET data = ? WHERE _id = ?`),
+      remove: db.prepare(`DELETE FROM ${this.table} WHERE _id = ?`),
+      truncate: db.prepare(`DELETE FROM ${this.table}`),
+      addArrayPath: db.prepare('INSERT OR IGNORE INTO "__array_paths" (collection, path) VALUES (?, ?)'),
+    };
+    const known = db.prepare<[string], { path: string }>('SELECT path FROM "__array_paths" WHERE collection = ?').all(config.id);
+    for (const { path } of known) this.arrayPaths.add(path);
+  }
+
+  mayHoldArray(field: string): boolean {
+    return this.arrayPaths.has(field);
+  }
+
+  /** Records every dotted path that holds an array, so scalar SQL predicates stay exact elsewhere. */
+  private noteArrays(item: Item, prefix: string): void {
+    for (const [key, value] of Object.entries(item)) {
+      const path = prefix === '' ? key : `${prefix}.${key}`;
+      if (Array.isArray(value)) {
+        if (!this.arrayPaths.has(path)) {
+          this.arrayPaths.add(path);
+          this.stmts.addArrayPath.run(this.id, path);
+        }
+      } else if (isPlainObject(value)) {
+        this.noteArrays(value, path);
+      }
+    }
+  }
+
+  getJson(id: string): string | undefined {
+    return this.stmts.get.get(id)?.data;
+  }
+
+  get(id: string): Item | null {
+    const json = this.getJson(id);
+    return json === undefined ? null : decode(json);
+  }
+
+  /** Inserts; throws the raw SQLite error on a key/unique conflict (the caller maps it). */
+  insert(id: string, item: Item, json: string): void {
+    this.noteArrays(item, '');
+    this.stmts.insert.run(id, json);
+  }
+
+  /** Replaces; returns false when no such item. */
+  replace(id: string, item: Item, json: string): boolean {
+    this.noteArrays(item, '');
+    return this.stmts.update.run(json, id).changes > 0;
+  }
+
+  remove(id: string): boolean {
+    return this.stmts.remove.run(id).changes > 0;
+  }
+
+  truncate(): void {
+    this.stmts.truncate.run();
+  }
+
+  private prepared(sql: string): Database.Statement<unknown[], Row> {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare<unknown[], Row>(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  /** One page of matching items (`limit` may be +1 to learn whether more exist). */
+  find(filter: Cond | null, sort: readonly SortTerm[], skip: number, limit: number): Item[] {
+    const part = translate(filter, this);
+    const order = sort.length === 0 ? 'rowid' : orderBy(sort);
+    const where = part ? part.sql : '1';
+    const params = part ? [...part.params] : [];
+    if (order === null) {
+      const all = this.scan(where, params, 'rowid', filter, part?.exact ?? false);
+      all.sort((a, b) => compareBySort(a, b, sort));
+      return all.slice(skip, skip + limit);
+    }
+    const orderSql = sort.length === 0 ? 'rowid' : `${order}, rowid`;
+    if (part?.exact) {
+      const rows = this.prepared(`SELECT rowid, data FROM ${this.table} WHERE ${where} ORDER BY ${orderSql} LIMIT ? OFFSET ?`).all(...params, limit, skip);
+      return rows.map((r) => decode(r.data));
+    }
+    const out: Item[] = [];
+    let skipped = 0;
+    for (const row of this.prepared(`SELECT rowid, data FROM ${this.table} WHERE ${where} ORDER BY ${orderSql}`).iterate(...params)) {
+      const item = decode(row.data);
+      if (!matches(filter, item)) continue;
+      if (skipped < skip) {
+        skipped += 1;
+        continue;
+      }
+      out.push(item);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** Every matching item in insertion order (aggregate, distinct). */
+  findAll(filter: Cond | null): Item[] {
+    const part = translate(filter, this);
+    return this.scan(part ? part.sql : '1', part ? [...part.params] : [], 'rowid', filter, part?.exact ?? false);
+  }
+
+  private scan(where: string, params: unknown[], order: string, filter: Cond | null, exact: boolean): Item[] {
+    const out: Item[] = [];
+    for (const row of this.prepared(`SELECT rowid, data FROM ${this.table} WHERE ${where} ORDER BY ${order}`).iterate(...params)) {
+      const item = decode(row.data);
+      if (exact || matches(filter, item)) out.push(item);
+    }
+    return out;
+  }
+
+  count(filter: Cond | null): number {
+    const part = translate(filter, this);
+    if (part?.exact) {
+      const sql = `SELECT COUNT(*) AS n FROM ${this.table} WHERE ${part.sql}`;
+      let s = this.countCache.get(sql);
+      if (!s) {
+        s = this.db.prepare<unknown[], { n: number }>(sql);
+        this.countCache.set(sql, s);
+      }
+      return s.get(...part.params)?.n ?? 0;
+    }
+    return this.scan(part ? part.sql : '1', part ? [...part.params] : [], 'rowid', filter, false).length;
+  }
+}
+
+export function compareBySort(a: Item, b: Item, sort: readonly SortTerm[]): number {
+  for (const { field, dir } of sort) {
+    const c = compareValues(getPath(a, field), getPath(b, field));
+    if (c !== 0) return dir === 'asc' ? c : -c;
+  }
+  return 0;
+}
+
+/** Checks the error's code, not its class: SqliteError may come from another realm (jest sandboxes). */
+export function isConstraintError(e: unknown): e is Error & { code: string } {
+  if (typeof e !== 'object' || e === null) return false;
+  const code: unknown = (e as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
+}

@@ -1,0 +1,138 @@
+/**
+ * Starts the local Wix host: data emulator + secrets + members + clock installed as the runtime, the
+ * emitted site loaded through the module hooks, the HTTP server, the scheduler, and first-run seeding
+ * (in the background, so /_functions/health answers while 5,000 drivers are inserted).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type http from 'node:http';
+import { emulatedCollectionConfigs } from '../../src/backend/collections/registry';
+import { createDataEmulator, type LocalDataEmulator } from '../data';
+import { ADMIN_IDENTITY, installRuntime, runInCall, uninstallRuntime } from '../runtime';
+import { ScaledClock } from './clock';
+import type { HostConfig } from './config';
+import { loadDemoMembers, loadSeeder } from './demo';
+import { consoleLogger, type Logger } from './http-util';
+import { parseJobsConfig } from './jobs-config';
+import { MemberCookies, MemberDirectory } from './members';
+import { readPagesManifest, type PageDef } from './pages-manifest';
+import { Scheduler } from './scheduler';
+import { createSecretStore } from './secrets';
+import { createHostServer, listen } from './server';
+import { buildIsStale, emittedSite, sitePaths } from './site';
+
+export interface RunningHost {
+  readonly url: string;
+  readonly port: number;
+  readonly pages: readonly PageDef[];
+  readonly scheduler: Scheduler | null;
+  readonly emulator: LocalDataEmulator;
+  /** Resolves when first-run seeding finished (immediately when the store was already seeded). */
+  readonly seeded: Promise<void>;
+  close(): Promise<void>;
+}
+
+async function ensureBuilt(root: string, log: Logger): Promise<void> {
+  const paths = sitePaths(root);
+  if (!buildIsStale(paths)) return;
+  log.info('dist/wix-site is missing or older than src/: building…');
+  const { buildSite } = await import('../../scripts/lib/build');
+  const result = await buildSite({ root, outDir: path.join(root, 'dist') });
+  for (const error of result.errors) log.error(`build: ${error}`);
+  if (!fs.existsSync(path.join(paths.backendDir, 'http-functions.js'))) throw new Error('The build emitted no backend/http-functions.js; see the errors above.');
+}
+
+export async function startHost(config: HostConfig, log: Logger = consoleLogger): Promise<RunningHost> {
+  const paths = sitePaths(config.root);
+  await ensureBuilt(config.root, log);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+
+  let publicBaseUrl = `http://127.0.0.1:${config.port}`;
+  const { store: secrets } = createSecretStore({ root: config.root, dataDir: config.dataDir, publicBaseUrl });
+  const { members: demoMembers, note: membersNote } = await loadDemoMembers();
+  const members = new MemberDirectory(demoMembers);
+  if (membersNote) log.warn(membersNote);
+
+  const clock = new ScaledClock({ start: config.clockStart, speed: config.clockSpeed });
+  const emulator = createDataEmulator({ dataDir: config.dataDir, collections: emulatedCollectionConfigs(), strictCollections: true, strict: config.strict, now: () => clock.now() });
+  installRuntime({ dataItems: emulator.items, secrets, members, fetch: globalThis.fetch, clock });
+
+  const site = emittedSite(paths);
+  const hooks = await site.backendFile('/data.js');
+  if (hooks) emulator.setHooks(hooks);
+  await site.httpFunctions(); // load before listening so the first health check is fast
+
+  let scheduler: Scheduler | null = null;
+  let schedulerUnavailable = 'The site has no backend/jobs.config.';
+  const jobsFile = path.join(paths.backendDir, 'jobs.config');
+  if (fs.existsSync(jobsFile)) {
+    try {
+      const jobs = parseJobsConfig(fs.readFileSync(jobsFile, 'utf8'));
+      scheduler = new Scheduler({ config: jobs, clock, loadModule: (l) => site.backendFile(l), strict: config.strict, seed: config.seed, duplicateRate: config.jobDuplicateRate, log });
+    } catch (error) {
+      schedulerUnavailable = error instanceof Error ? error.message : String(error);
+      log.error('scheduler disabled', error);
+    }
+  }
+
+  let seedStatus = 'checking…';
+  let seeded: Promise<void> = Promise.resolve();
+  const server: http.Server = createHostServer({
+    paths,
+    site,
+    pages: readPagesManifest(config.root),
+    members,
+    cookies: MemberCookies.forDataDir(config.dataDir),
+    strict: config.strict,
+    publicBaseUrl: () => secrets.get('PUBLIC_BASE_URL') ?? publicBaseUrl,
+    scheduler: () => scheduler,
+    schedulerUnavailable: () => schedulerUnavailable,
+    ready: () => seeded,
+    seedStatus: () => seedStatus,
+    membersNote: () => membersNote,
+    secrets: () => secrets.describe(),
+    dataItems: () => emulator.items,
+    log,
+  });
+  const port = await listen(server, config.port, config.hostname);
+  publicBaseUrl = `http://127.0.0.1:${port}`;
+  secrets.setDefault('PUBLIC_BASE_URL', publicBaseUrl);
+  scheduler?.start();
+
+  const marker = path.join(config.dataDir, 'seeded.json');
+  if (fs.existsSync(marker)) {
+    seedStatus = 'seeded on an earlier run';
+  } else {
+    seeded = (async () => {
+      const seedDemoData = await loadSeeder();
+      seedStatus = `seeding ${config.seedDrivers} drivers…`;
+      const started = Date.now();
+      const report = await runInCall({ identity: ADMIN_IDENTITY, elevated: true, kind: 'script', deadline: null }, () =>
+        seedDemoData({ items: emulator.items, drivers: config.seedDrivers, seed: config.seed }),
+      );
+      fs.writeFileSync(marker, JSON.stringify({ seededAt: new Date().toISOString(), drivers: config.seedDrivers, seed: config.seed, inserted: report.inserted, bulkCalls: report.bulkCalls }, null, 2));
+      seedStatus = `seeded ${config.seedDrivers} drivers in ${Date.now() - started} ms`;
+      log.info(seedStatus);
+    })().catch((error: unknown) => {
+      seedStatus = `seeding failed: ${error instanceof Error ? error.message : String(error)}`;
+      log.error('seeding failed', error);
+    });
+  }
+
+  return {
+    url: publicBaseUrl,
+    port,
+    pages: readPagesManifest(config.root),
+    scheduler,
+    emulator,
+    seeded,
+    async close() {
+      scheduler?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await seeded;
+      emulator.close();
+      uninstallRuntime();
+    },
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * Typed collection access over `@wix/data` `items`. Writes are validated against the collection's
+ * zod schema; bulk calls are split into Wix's 1000-item limit (one data request per chunk). Backend
+ * jobs and webhooks use `elevated` access (`auth.elevate`), web methods act as the member.
+ */
+import { items } from '@wix/data';
+import { auth } from '@wix/essentials';
+import type { CollectionDef, ItemOf } from '../collections/define';
+
+export type WixDataQuery = items.WixDataQuery;
+export type WixDataFilter = items.WixDataFilter;
+
+/** Wix's limits: a query page and a bulk call hold at most 1000 items. */
+export const MAX_PAGE_SIZE = 1000;
+export const MAX_BULK_ITEMS = 1000;
+
+/** What a caller provides to create an item: no system fields except an optional (deterministic) `_id`. */
+export type NewItem<D extends CollectionDef> = Omit<ItemOf<D>, '_id' | '_createdDate' | '_updatedDate' | '_owner'> & { _id?: string };
+
+export interface BulkOutcome {
+  inserted: number;
+  updated: number;
+  removed: number;
+  skipped: number;
+  insertedItemIds: string[];
+  updatedItemIds: string[];
+  errors: { index: number; itemId: string | null; code: string; message: string }[];
+}
+
+export class ItemValidationError extends Error {
+  constructor(
+    readonly collectionId: string,
+    readonly issues: readonly { path: string; message: string }[],
+  ) {
+    super(`Invalid ${collectionId} item: ${issues.map((i) => `${i.path || '(item)'}: ${i.message}`).join('; ')}`);
+    this.name = 'ItemValidationError';
+  }
+}
+
+function chunk<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+function emptyOutcome(): BulkOutcome {
+  return { inserted: 0, updated: 0, removed: 0, skipped: 0, insertedItemIds: [], updatedItemIds: [], errors: [] };
+}
+
+interface RawBulkResult {
+  inserted?: number;
+  updated?: number;
+  removed?: number;
+  skipped?: number;
+  insertedItemIds?: string[];
+  updatedItemIds?: string[];
+  errors?: unknown[];
+}
+
+function bulkErrorOf(error: unknown, offset: number): BulkOutcome['errors'][number] {
+  const e = (error ?? {}) as { index?: unknown; originalIndex?: unknown; item?: { _id?: unknown }; itemId?: unknown; code?: unknown; message?: unknown };
+  const index = typeof e.originalIndex === 'number' ? e.originalIndex : typeof e.index === 'number' ? e.index : -1;
+  const id = typeof e.itemId === 'string' ? e.itemId : typeof e.item?._id === 'string' ? e.item._id : null;
+  return { index: index < 0 ? -1 : index + offset, itemId: id, code: typeof e.code === 'string' ? e.code : 'UNKNOWN', message: typeof e.message === 'string' ? e.message : 'bulk item failed' };
+}
+
+function addOutcome(total: BulkOutcome, part: RawBulkResult, offset: number): void {
+  total.inserted += part.inserted ?? 0;
+  total.updated += part.updated ?? 0;
+  total.removed += part.removed ?? 0;
+  total.skipped += part.skipped ?? 0;
+  total.insertedItemIds.push(...(part.insertedItemIds ?? []));
+  total.updatedItemIds.push(...(part.updatedItemIds ?? []));
+  total.errors.push(...(part.errors ?? []).map((e) => bulkErrorOf(e, offset)));
+}
+
+export class DataCollection<D extends CollectionDef> {
+  constructor(
+    readonly def: D,
+    private readonly elevated: boolean,
+  ) {}
+
+  get id(): string {
+    return this.def.id;
+  }
+
+  private run<F>(fn: F): F {
+    return this.elevated ? auth.elevate(fn) : fn;
+  }
+
+  /** Validates a full item against the schema and returns the parsed (unknown keys stripped) item. */
+  validate(item: unknown): ItemOf<D> {
+    const parsed = this.def.schema.safeParse(item);
+    if (!parsed.success) {
+      throw new ItemValidationError(
+        this.def.id,
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      );
+    }
+    return parsed.data as ItemOf<D>;
+  }
+
+  private validateNew(item: NewItem<D>): Record<string, unknown> {
+    const { _id, ...rest } = item as { _id?: string } & Record<string, unknown>;
+    const parsed = this.validate({ ...rest, _id: _id ?? 'pending-id' }) as Record<string, unknown>;
+    if (_id === undefined) delete parsed['_id'];
+    for (const key of ['_createdDate', '_updatedDate', '_owner']) delete parsed[key];
+    return parsed;
+  }
+
+  query(): WixDataQuery {
+    return this.run(items.query)(this.def.id);
+  }
+
+  filter(): WixDataFilter {
+    return items.filter();
+  }
+
+  async get(id: string): Promise<ItemOf<D> | null> {
+    const item = await this.run(items.get)(this.def.id, id);
+    return (item ?? null) as ItemOf<D> | null;
+  }
+
+  /** One page of a query; `build` adds conditions and sort. */
+  async find(build: (q: WixDataQuery) => WixDataQuery = (q) => q, page: { limit?: number; skip?: number } = {}): Promise<ItemOf<D>[]> {
+    let q = build(this.query()).limit(Math.min(page.limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE));
+    if (page.skip) q = q.skip(page.skip);
+    const result = await q.find();
+    return result.items as ItemOf<D>[];
+  }
+
+  async count(build: (q: WixDataQuery) => WixDataQuery = (q) => q): Promise<number> {
+    return build(this.query()).count();
+  }
+
+  /** Streams every match in pages of ≤1000 (one read per page) without holding them all. */
+  async *pages(build: (q: WixDataQuery) => WixDataQuery = (q) => q, pageSize = MAX_PAGE_SIZE): AsyncGenerator<ItemOf<D>[]> {
+    let result = await build(this.query()).limit(Math.min(pageSize, MAX_PAGE_SIZE)).find();
+    for (;;) {
+      if (result.items.length > 0) yield result.items as ItemOf<D>[];
+      if (!result.hasNext()) return;
+      result = await result.next();
+    }
+  }
+
+  async insert(item: NewItem<D>): Promise<ItemOf<D>> {
+    return (await this.run(items.insert)(this.def.id, this.validateNew(item))) as ItemOf<D>;
+  }
+
+  /** Full replace, as Wix's `update`: fields not given are lost. */
+  async update(item: ItemOf<D>): Promise<ItemOf<D>> {
+    const valid = this.validate(item) as Record<string, unknown> & { _id: string };
+    return (await this.run(items.update)(this.def.id, valid)) as ItemOf<D>;
+  }
+
+  async save(item: NewItem<D>): Promise<ItemOf<D>> {
+    return (await this.run(items.save)(this.def.id, this.validateNew(item))) as ItemOf<D>;
+  }
+
+  async remove(id: string): Promise<ItemOf<D> | null> {
+    return ((await this.run(items.remove)(this.def.id, id)) ?? null) as ItemOf<D> | null;
+  }
+
+  async bulkInsert(list: readonly NewItem<D>[]): Promise<BulkOutcome> {
+    return this.bulk(list.map((i) => this.validateNew(i)), (part) => this.run(items.bulkInsert)(this.def.id, part));
+  }
+
+  async bulkSave(list: readonly NewItem<D>[]): Promise<BulkOutcome> {
+    return this.bulk(list.map((i) => this.validateNew(i)), (part) => this.run(items.bulkSave)(this.def.id, part));
+  }
+
+  async bulkUpdate(list: readonly ItemOf<D>[]): Promise<BulkOutcome> {
+    const valid = list.map((i) => this.validate(i) as Record<string, unknown> & { _id: string });
+    return this.bulk(valid, (part) => this.run(items.bulkUpdate)(this.def.id, part));
+  }
+
+  async bulkRemove(ids: readonly string[]): Promise<BulkOutcome> {
+    return this.bulk([...ids], (part) => this.run(items.bulkRemove)(this.def.id, part));
+  }
+
+  private async bulk<T>(list: T[], call: (part: T[]) => Promise<RawBulkResult>): Promise<BulkOutcome> {
+    const total = emptyOutcome();
+    let offset = 0;
+    for (const part of chunk(list, MAX_BULK_ITEMS)) {
+      addOutcome(total, await call(part), offset);
+      offset += part.length;
+    }
+    return total;
+  }
+}
+
+/** Access as the calling member (web methods): collection permissions apply. */
+export function memberCollection<D extends CollectionDef>(def: D): DataCollection<D> {
+  return new DataCollection(def, false);
+}
+
+/** Elevated access for backend jobs, webhooks and checked web methods. */
+export function elevatedCollection<D extends CollectionDef>(def: D): DataCollection<D> {
+  return new DataCollection(def, true);
+}

@@ -1,0 +1,53 @@
+import { DriverProfiles, RecruiterProfiles } from '../../src/backend/collections';
+import { elevatedCollection, ItemValidationError, memberCollection } from '../../src/backend/platform';
+import { generateDrivers } from '../../local/seed/generate';
+import { installTestRuntime, type TestRuntime } from '../support/runtime';
+
+const CARRIER = '2233445';
+
+function drivers(count: number) {
+  return [...generateDrivers({ count, seed: 7, carrierDot: CARRIER })].flat();
+}
+
+describe('platform collection access', () => {
+  let rt: TestRuntime;
+  beforeEach(() => {
+    rt = installTestRuntime();
+  });
+  afterEach(() => rt.close());
+
+  it('splits bulk inserts into calls of at most 1000 items and sums the outcome', async () => {
+    const list = drivers(2500);
+    const before = rt.emulator.stats().writes;
+    const outcome = await rt.asJob(() => elevatedCollection(DriverProfiles).bulkInsert(list));
+    expect(outcome.inserted).toBe(2500);
+    expect(outcome.insertedItemIds).toHaveLength(2500);
+    expect(rt.emulator.stats().writes - before).toBe(3);
+    const again = await rt.asJob(() => elevatedCollection(DriverProfiles).bulkInsert(list.slice(0, 10)));
+    expect(again).toMatchObject({ inserted: 0, skipped: 10 });
+  });
+
+  it('streams every match in pages of at most 1000 with one read per page', async () => {
+    await rt.asJob(() => elevatedCollection(DriverProfiles).bulkInsert(drivers(2100)));
+    const before = rt.emulator.stats().reads;
+    const sizes: number[] = [];
+    await rt.asJob(async () => {
+      for await (const page of elevatedCollection(DriverProfiles).pages((q) => q.eq('carrier_dot', CARRIER).ascending('_id'))) sizes.push(page.length);
+    });
+    expect(sizes).toEqual([1000, 1000, 100]);
+    expect(rt.emulator.stats().reads - before).toBe(3);
+  });
+
+  it('rejects an item that does not match the collection schema before writing', async () => {
+    const before = rt.emulator.stats().writes;
+    const bad = { member_id: 'm1', carrier_dot: 'not-a-dot', first_name: 'A', last_name: 'B', role: 'boss' };
+    await expect(rt.asJob(() => elevatedCollection(RecruiterProfiles).insert(bad as never))).rejects.toBeInstanceOf(ItemValidationError);
+    expect(rt.emulator.stats().writes).toBe(before);
+  });
+
+  it('member access is subject to the collection permissions; elevated access is not', async () => {
+    const member = { _id: 'member-x', loginEmail: 'x@example.test', firstName: 'X', lastName: 'Y', roles: ['SiteMember'] as const };
+    await expect(rt.as(member, () => memberCollection(DriverProfiles).count())).rejects.toMatchObject({ code: 'WDE0027' });
+    await expect(rt.as(member, () => elevatedCollection(DriverProfiles).count())).resolves.toBe(0);
+  });
+});
