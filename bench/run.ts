@@ -1,0 +1,25 @@
+/**
+ * `npm run bench`: runs every benchmark in turn; each writes its figures to bench/results/<name>.json.
+ * `npm run bench -- data-emulator` runs only the named ones.
+ */
+import { run as dataEmulator } from './data-emulator.bench';
+
+const BENCHES: Readonly<Record<string, () => Promise<Record<string, unknown>>>> = {
+  'data-emulator': () => dataEmulator(),
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = wanted.filter((name) => !(name in BENCHES));
+  if (unknown.length > 0) throw new Error(`Unknown bench(es): ${unknown.join(', ')}. Known: ${Object.keys(BENCHES).join(', ')}`);
+  for (const [name, bench] of Object.entries(BENCHES)) {
+    if (wanted.length > 0 && !wanted.includes(name)) continue;
+    console.log(`bench ${name}…`);
+    await bench();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
