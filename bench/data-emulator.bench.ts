@@ -3,6 +3,7 @@
  * store, then an indexed filtered query page, an unindexed one, and a filtered count.
  * Run: `npx tsx bench/data-emulator.bench.ts` (figures → bench/results/data-emulator.json).
  */
+import { mulberry32 } from '../local/prng';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,17 +17,6 @@ const LAST = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Mille
 const FIRST = ['James', 'Maria', 'Robert', 'Linda', 'Michael', 'Patricia', 'David', 'Jennifer', 'Carlos', 'Aisha'];
 const CARRIERS = Array.from({ length: 20 }, (_, i) => String(1_000_000 + i * 7919));
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(r: () => number, list: readonly T[]): T {
   return list[Math.floor(r() * list.length)] as T;
@@ -67,7 +57,7 @@ export async function run(options: { drivers?: number; runs?: number } = {}): Pr
   });
   try {
     const items = em.items;
-    const r = rng(42);
+    const r = mulberry32(42);
     const batches: Record<string, unknown>[][] = [];
     for (let b = 0; b < total / 1000; b += 1) batches.push(Array.from({ length: 1000 }, (_, k) => driver(b * 1000 + k, r)));
     sampleRss();

@@ -3,6 +3,7 @@
  * `<method>_<name>` of backend/http-functions.js, else `use_<name>` (reference §2.2). Calls run as an
  * anonymous visitor, as on Wix (no member context for server-to-server calls).
  */
+import type { WixHttpFunctionRequest } from 'wix-http-functions';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { ANONYMOUS, runInCall } from '../runtime';
@@ -22,19 +23,6 @@ export interface FunctionsRouterOptions {
   readonly strict: boolean;
   readonly timeoutMs?: number;
   readonly log: Logger;
-}
-
-/** The request object handed to an http function (Wix's `WixHttpFunctionRequest`). */
-export interface WixHttpFunctionRequest {
-  readonly method: string;
-  readonly path: string[];
-  readonly query: Record<string, string>;
-  readonly headers: Record<string, string>;
-  readonly url: string;
-  readonly baseUrl: string;
-  readonly functionName: string;
-  readonly ip: string;
-  readonly body: { text(): Promise<string>; json(): Promise<unknown>; buffer(): Promise<Buffer> };
 }
 
 const ResponseSchema = z.object({

@@ -6,6 +6,7 @@
  * seeded PRNG some deliveries are repeated, either after the first finishes or while it still runs.
  */
 import { ADMIN_IDENTITY, runInCall } from '../runtime';
+import { mulberry32 } from '../prng';
 import type { ControllableClock } from './clock';
 import { compileSchedule, describeSchedule, type JobDefinition, type JobsConfig, type Schedule } from './jobs-config';
 import type { Logger } from './http-util';
@@ -200,14 +201,3 @@ export class Scheduler {
   }
 }
 
-/** Small seeded PRNG (deterministic duplicate deliveries in strict mode). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,16 +1,5 @@
 /** Local `wix-http-functions` response helpers, with Wix's rule that helpers ignore a `status`. */
-export type WixHttpFunctionBody = string | Buffer | object;
-
-export interface WixHttpFunctionResponseOptions {
-  body?: WixHttpFunctionBody;
-  headers?: Record<string, string>;
-}
-
-export interface WixHttpFunctionResponse {
-  status: number;
-  body?: WixHttpFunctionBody;
-  headers?: Record<string, string>;
-}
+import type { WixHttpFunctionResponse, WixHttpFunctionResponseOptions } from 'wix-http-functions';
 
 function withStatus(status: number) {
   return (options: WixHttpFunctionResponseOptions = {}): WixHttpFunctionResponse => {

@@ -1,6 +1,6 @@
 import { currentCall } from '../../local/runtime';
 import { badRequest, created, ok, response, serverError } from '../../local/wix/http-functions';
-import type { WixHttpFunctionRequest } from '../../local/host/functions-router';
+import type { WixHttpFunctionRequest } from 'wix-http-functions';
 import { fakeSite, startTestHost, type TestHost } from './helpers';
 
 interface Seen {

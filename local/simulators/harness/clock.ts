@@ -5,6 +5,7 @@
  * webhook due times, signature timestamps) goes through a `SimClock`, so tests drive time with a
  * `ManualClock` and the running host can hand in its own (possibly accelerated) clock.
  */
+import { mulberry32 } from '../../prng';
 
 /** The only thing simulators need from a clock. Compatible with the local host's `LocalClock`. */
 export interface SimClock {
@@ -40,19 +41,15 @@ export class ManualClock implements SimClock {
 
 /** Deterministic pseudo-random numbers (mulberry32) so "random" delays and duplicates replay exactly. */
 export class SeededRandom {
-  #state: number;
+  readonly #next: () => number;
 
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    this.#next = mulberry32(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#next();
   }
 
   /** Uniform integer in [min, max] (inclusive). */
