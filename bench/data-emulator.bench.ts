@@ -47,27 +47,48 @@ export function driver(i: number, r: () => number): Record<string, unknown> {
   };
 }
 
-export async function run(options: { drivers?: number; runs?: number } = {}): Promise<Record<string, unknown>> {
+const INDEXES = [['carrier_dot', 'status'], ['home_state'], ['cdl_class'], ['phone']];
+
+function openEmulator(): { em: ReturnType<typeof createDataEmulator>; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'data-emulator-bench-'));
+  return { dir, em: createDataEmulator({ dataDir: dir, collections: [{ id: 'DriverProfiles', indexes: INDEXES }] }) };
+}
+
+/**
+ * The 100K bulk insert is timed `insertRuns` times, each into a fresh on-disk store (the machine's
+ * timing varies from run to run); the median is the figure, the last store serves the queries.
+ */
+export async function run(options: { drivers?: number; runs?: number; insertRuns?: number } = {}): Promise<Record<string, unknown>> {
   const total = options.drivers ?? 100_000;
   const runs = options.runs ?? 9;
-  const dir = mkdtempSync(join(tmpdir(), 'data-emulator-bench-'));
-  const em = createDataEmulator({
-    dataDir: dir,
-    collections: [{ id: 'DriverProfiles', indexes: [['carrier_dot', 'status'], ['home_state'], ['cdl_class'], ['phone']] }],
-  });
+  const insertRuns = Math.max(1, options.insertRuns ?? 3);
+  const r = mulberry32(42);
+  const batches: Record<string, unknown>[][] = [];
+  for (let b = 0; b < total / 1000; b += 1) batches.push(Array.from({ length: 1000 }, (_, k) => driver(b * 1000 + k, r)));
+  sampleRss();
+  const insertTimes: number[] = [];
+  let opened = openEmulator();
+  let insertStats = opened.em.stats();
+  for (let attempt = 0; attempt < insertRuns; attempt += 1) {
+    if (attempt > 0) {
+      opened.em.close();
+      rmSync(opened.dir, { recursive: true, force: true });
+      opened = openEmulator();
+    }
+    const target = opened.em;
+    target.resetStats();
+    const timed = await timeMs(async () => {
+      for (const batch of batches) await target.items.bulkInsert('DriverProfiles', batch);
+    });
+    insertTimes.push(timed.ms);
+    insertStats = target.stats();
+  }
+  batches.length = 0;
+  insertTimes.sort((a, b) => a - b);
+  const insert = { ms: insertTimes[Math.floor(insertTimes.length / 2)] ?? 0 };
+  const { em, dir } = opened;
   try {
     const items = em.items;
-    const r = mulberry32(42);
-    const batches: Record<string, unknown>[][] = [];
-    for (let b = 0; b < total / 1000; b += 1) batches.push(Array.from({ length: 1000 }, (_, k) => driver(b * 1000 + k, r)));
-    sampleRss();
-    em.resetStats();
-    const insert = await timeMs(async () => {
-      for (const batch of batches) await items.bulkInsert('DriverProfiles', batch);
-    });
-    const insertStats = em.stats();
-    batches.length = 0;
-
     em.resetStats();
     const carrier = CARRIERS[3] ?? '';
     const indexedPage50 = await medianMs(runs, () => items.query('DriverProfiles').eq('carrier_dot', carrier).eq('status', 'job_seeking').limit(50).find());
@@ -88,7 +109,7 @@ export async function run(options: { drivers?: number; runs?: number } = {}): Pr
     const figures = {
       drivers: total,
       runsPerTiming: runs,
-      bulkInsert: { totalMs: Math.round(insert.ms), bulkCalls: total / 1000, perCallMs: Math.round((insert.ms / (total / 1000)) * 10) / 10, dataRequests: insertStats, targetMs: 3000 },
+      bulkInsert: { totalMs: Math.round(insert.ms), runsMs: insertTimes.map(Math.round), bulkCalls: total / 1000, perCallMs: Math.round((insert.ms / (total / 1000)) * 10) / 10, dataRequests: insertStats, targetMs: 3000 },
       queriesMs: {
         indexedPage50_eqCarrierStatus: indexedPage50,
         indexedPage1000_eqStateClass: indexedPage1000,

@@ -65,9 +65,12 @@ export function createBulkOps(engine: Engine) {
               if (!existing) throw errors.notFound(id, collectionId);
             }
             if (existing) checkPermission(config, 'update', call, existing);
-            let draft = cloneItem(original);
             const before = existing ? 'beforeUpdate' : 'beforeInsert';
-            if (hooks && engine.hooks.has(collectionId, before)) draft = await engine.hooks.run(collectionId, before, draft, engine.hookContext(collectionId, call, existing), acceptItem);
+            // A hook gets its own copy (it may mutate); without one the store write copies the top level itself.
+            const draft =
+              hooks && engine.hooks.has(collectionId, before)
+                ? await engine.hooks.run(collectionId, before, cloneItem(original), engine.hookContext(collectionId, call, existing), acceptItem)
+                : original;
             planned.push({ index, original, draft, update: existing });
           } catch (e) {
             await fail(index, original, e);

@@ -157,6 +157,11 @@ export class QueryBuilder extends Chain {
     });
   }
 
+  /** Local diagnostics (not a Wix API): SQLite's plan for this query's filter and sort. */
+  explainPlan(): string[] {
+    return this.engine.store(this.collection).plan(this.condition(), this.q.sort);
+  }
+
   /** Distinct values of `field` among matching items (array values contribute their elements), ascending, one page. */
   distinct(field: string, _options: QueryOptions = {}): Promise<PageResult<unknown>> {
     return runAs(this.call, async (call) => {

@@ -26,6 +26,8 @@ export function openDatabase(dataDir: string | null): Db {
     db = new Database(join(dataDir, 'wix-data.sqlite'));
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // Fewer, larger checkpoints: bulk writes of 1000 items otherwise checkpoint every few calls.
+    db.pragma('wal_autocheckpoint = 10000');
   }
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -65536');
@@ -66,9 +68,9 @@ export class CollectionStore implements FieldInfo {
     for (const idx of config.indexes) declare(idx, false);
     for (const idx of config.uniqueIndexes ?? []) declare(idx, true);
     this.stmts = {
-      get: db.prepare(`SELECT data FROM ${this.table} WHERE _id = ?`),
-      insert: db.prepare(`INSERT INTO ${this.table} (_id, data) VALUES (?, ?)`),
-      update: db.prepare(`UPDATE ${this.table} SET data = ? WHERE _id = ?`),
+      get: db.prepare(`SELECT json(data) AS data FROM ${this.table} WHERE _id = ?`),
+      insert: db.prepare(`INSERT INTO ${this.table} (_id, data) VALUES (?, jsonb(?))`),
+      update: db.prepare(`UPDATE ${this.table} SET data = jsonb(?) WHERE _id = ?`),
       remove: db.prepare(`DELETE FROM ${this.table} WHERE _id = ?`),
       truncate: db.prepare(`DELETE FROM ${this.table}`),
       addArrayPath: db.prepare('INSERT OR IGNORE INTO "__array_paths" (collection, path) VALUES (?, ?)'),
@@ -147,12 +149,12 @@ export class CollectionStore implements FieldInfo {
     }
     const orderSql = sort.length === 0 ? 'rowid' : `${order}, rowid`;
     if (part?.exact) {
-      const rows = this.prepared(`SELECT rowid, data FROM ${this.table} WHERE ${where} ORDER BY ${orderSql} LIMIT ? OFFSET ?`).all(...params, limit, skip);
+      const rows = this.prepared(`SELECT rowid, json(data) AS data FROM ${this.table} WHERE ${where} ORDER BY ${orderSql} LIMIT ? OFFSET ?`).all(...params, limit, skip);
       return rows.map((r) => decode(r.data));
     }
     const out: Item[] = [];
     let skipped = 0;
-    for (const row of this.prepared(`SELECT rowid, data FROM ${this.table} WHERE ${where} ORDER BY ${orderSql}`).iterate(...params)) {
+    for (const row of this.prepared(`SELECT rowid, json(data) AS data FROM ${this.table} WHERE ${where} ORDER BY ${orderSql}`).iterate(...params)) {
       const item = decode(row.data);
       if (!matches(filter, item)) continue;
       if (skipped < skip) {
@@ -165,6 +167,18 @@ export class CollectionStore implements FieldInfo {
     return out;
   }
 
+  /**
+   * SQLite's plan for the statement `find` runs (local diagnostics only, not a Wix API): shows
+   * whether a declared index serves the filter (`SEARCH … USING INDEX`) or the table is scanned.
+   */
+  plan(filter: Cond | null, sort: readonly SortTerm[]): string[] {
+    const part = translate(filter, this);
+    const order = sort.length === 0 ? 'rowid' : (orderBy(sort) ?? 'rowid');
+    const sql = `SELECT rowid, json(data) AS data FROM ${this.table} WHERE ${part ? part.sql : '1'} ORDER BY ${order === 'rowid' ? 'rowid' : `${order}, rowid`}`;
+    const rows = this.db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all(...(part ? [...part.params] : []));
+    return rows.map((r) => r.detail);
+  }
+
   /** Every matching item in insertion order (aggregate, distinct). */
   findAll(filter: Cond | null): Item[] {
     const part = translate(filter, this);
@@ -173,7 +187,7 @@ export class CollectionStore implements FieldInfo {
 
   private scan(where: string, params: unknown[], order: string, filter: Cond | null, exact: boolean): Item[] {
     const out: Item[] = [];
-    for (const row of this.prepared(`SELECT rowid, data FROM ${this.table} WHERE ${where} ORDER BY ${order}`).iterate(...params)) {
+    for (const row of this.prepared(`SELECT rowid, json(data) AS data FROM ${this.table} WHERE ${where} ORDER BY ${order}`).iterate(...params)) {
       const item = decode(row.data);
       if (exact || matches(filter, item)) out.push(item);
     }
