@@ -158,8 +158,5 @@ export const campaignStats = z.object({
 });
 export type CampaignStats = z.infer<typeof campaignStats>;
 
-/** A job lease so overlapping scheduler runs do not share work. */
-export const jobLease = z.object({
-  owner: z.string().min(1),
-  until: z.date(),
-});
+// Leases for overlapping scheduler runs live in the JobLeases collection (./operations.ts), taken
+// with an atomic insert (src/backend/jobs/leases.ts), not in fields of the items being worked on.

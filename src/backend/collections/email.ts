@@ -6,7 +6,6 @@ import {
   campaignStats,
   carrierDot,
   emailAddress,
-  jobLease,
   laterDate,
   optionalRef,
   ref,
@@ -51,7 +50,6 @@ export const EmailCampaigns = defineCollection({
     started_at: laterDate(),
     completed_at: laterDate(),
     send_cursor: z.string().nullable().optional(),
-    lease: jobLease.nullable().optional(),
     stats: campaignStats.optional(),
   },
   indexes: [index('carrier_dot', 'status', '_createdDate'), index('status', 'next_run_at')],
@@ -93,7 +91,6 @@ export const EmailSequenceEnrollments = defineCollection({
     last_step_at: laterDate(),
     next_step_at: laterDate(),
     step_history: z.array(stepHistoryEntry),
-    lease: jobLease.nullable().optional(),
   },
   indexes: [
     // The step job: due active enrollments.

@@ -7,7 +7,6 @@ import {
   carrierDot,
   e164,
   ianaTimeZone,
-  jobLease,
   laterDate,
   optionalRef,
   ref,
@@ -69,7 +68,6 @@ export const SMSCampaigns = defineCollection({
     completed_at: laterDate(),
     /** Resume point of the audience stream (opaque to everything but the sender). */
     send_cursor: z.string().nullable().optional(),
-    lease: jobLease.nullable().optional(),
     stats: campaignStats.optional(),
     actual_cost: z.number().min(0).optional(),
   },
