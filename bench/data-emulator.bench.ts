@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataEmulator } from '../local/data';
-import { medianMs, sampleRss, timeMs, writeResults } from './lib/results';
+import { medianMs, timeMs, writeResults } from './lib/results';
 
 const STATES = ['TX', 'CA', 'FL', 'GA', 'OH', 'PA', 'IL', 'NC', 'TN', 'AZ', 'IN', 'MO', 'AL', 'KY', 'AR', 'OK', 'NV', 'NM', 'WA', 'OR'];
 const STATUSES = ['job_seeking', 'open_to_offers', 'employed', 'hired', 'inactive'];
