@@ -2,10 +2,16 @@
  * `npm run bench`: runs every benchmark in turn; each writes its figures to bench/results/<name>.json.
  * `npm run bench -- data-emulator` runs only the named ones.
  */
+import { run as contactWindow } from './contact-window.bench';
+import { run as compliance } from './compliance.bench';
+import { run as audience } from './audience.bench';
 import { run as dataEmulator } from './data-emulator.bench';
 
 const BENCHES: Readonly<Record<string, () => Promise<Record<string, unknown>>>> = {
   'data-emulator': () => dataEmulator(),
+  audience: () => audience(),
+  compliance: () => compliance(),
+  'contact-window': () => contactWindow(),
 };
 
 async function main(): Promise<void> {

@@ -105,6 +105,62 @@ function comparePart(field: string, op: CompareOp, v: unknown, info: FieldInfo, 
   return { sql, params: [s.value], exact: true };
 }
 
+const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(',');
+
+/**
+ * `hasSome` as one `IN (…)` list per value type rather than an OR of equalities: a 1000-value
+ * hasSome (e.g. the opt-outs of a 1000-recipient batch) stays one small expression and, on a
+ * scalar field, can use the field's index.
+ */
+function hasSomePart(field: string, values: readonly unknown[], info: FieldInfo): SqlPart | null {
+  if (values.length === 0) return { sql: '0', params: [], exact: true };
+  if (values.some((v) => v === null || v === undefined)) return combine(values.map((v) => eqPart(field, v, info)), 'OR');
+  const scalars = values.map(scalarOf);
+  if (scalars.some((x) => x === null)) return NONE;
+  const byKind = { text: [] as string[], num: [] as number[], date: [] as string[], bool: new Set<boolean>() };
+  for (const x of scalars as Scalar[]) {
+    switch (x.kind) {
+      case 'text':
+        byKind.text.push(String(x.value));
+        break;
+      case 'num':
+        byKind.num.push(Number(x.value));
+        break;
+      case 'date':
+        byKind.date.push(x.value);
+        break;
+      case 'bool':
+        byKind.bool.add(x.value);
+        break;
+    }
+  }
+  const parts: SqlPart[] = [];
+  if (info.mayHoldArray(field)) {
+    if (byKind.date.length > 0 || byKind.bool.size > 0) return combine(values.map((v) => eqPart(field, v, info)), 'OR');
+    const member = (types: string, list: readonly (string | number)[]): SqlPart => ({
+      sql: `(${typeExpr(field)} IN ('array','text','integer','real') AND EXISTS (SELECT 1 FROM json_each(data,${jsonPath(field)}) je WHERE je.type IN ${types} AND je.value IN (${placeholders(list.length)})))`,
+      params: list,
+      exact: true,
+    });
+    if (byKind.text.length > 0) parts.push(member(`('text')`, byKind.text));
+    if (byKind.num.length > 0) parts.push(member(`('integer','real')`, byKind.num));
+  } else {
+    if (byKind.text.length > 0) {
+      const selfTyped = byKind.text.every((t) => !/^[[{]/.test(t));
+      const list = `${valueExpr(field)} IN (${placeholders(byKind.text.length)})`;
+      parts.push({ sql: selfTyped ? `(${list})` : `(${list} AND ${typeExpr(field)} = 'text')`, params: byKind.text, exact: true });
+    }
+    if (byKind.num.length > 0) {
+      parts.push({ sql: `(${valueExpr(field)} IN (${placeholders(byKind.num.length)}) AND ${typeExpr(field)} IN ('integer','real'))`, params: byKind.num, exact: true });
+    }
+    if (byKind.date.length > 0) {
+      parts.push({ sql: `(${dateExpr(field)} IN (${placeholders(byKind.date.length)}) AND ${dateTypeExpr(field)} = 'text')`, params: byKind.date, exact: true });
+    }
+    for (const b of byKind.bool) parts.push({ sql: `(${typeExpr(field)} = '${b ? 'true' : 'false'}')`, params: [], exact: true });
+  }
+  return combine(parts, 'OR');
+}
+
 function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -154,7 +210,7 @@ export function translate(cond: Cond | null, info: FieldInfo): SqlPart | null {
     case 'endsWith':
       return textPart(cond.field, cond.op, cond.value, info);
     case 'hasSome':
-      return cond.values.length === 0 ? { sql: '0', params: [], exact: true } : combine(cond.values.map((v) => eqPart(cond.field, v, info)), 'OR');
+      return hasSomePart(cond.field, cond.values, info);
     case 'hasAll':
       return combine(cond.values.map((v) => eqPart(cond.field, v, info)), 'AND');
     case 'isEmpty':

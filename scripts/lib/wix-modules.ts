@@ -12,7 +12,8 @@ export function isVeloBuiltin(specifier: string): boolean {
 /** npm packages that must stay external: Wix installs them from the emitted package.json. */
 export function isExternalPackage(specifier: string): boolean {
   const name = packageNameOf(specifier);
-  return name.startsWith('@wix/') || name === 'twilio' || name.startsWith('@sendgrid/');
+  // zipcodes: its ~5 MB data table is installed by Wix, not bundled into every backend file.
+  return name.startsWith('@wix/') || name === 'twilio' || name.startsWith('@sendgrid/') || name === 'zipcodes';
 }
 
 export function isNodeBuiltin(specifier: string): boolean {

@@ -44,6 +44,10 @@ export const examples: Readonly<Record<CollectionId, Example>> = {
     },
     invalid: [['decision', 'maybe'], ['channel', 'fax'], ['at', 'now']],
   },
+  ContactEvents: {
+    valid: { _id: 'sms:c1-drv-1', carrier_dot: DOT, driver_id: 'drv-1', channel: 'sms', at: at('2026-01-22T15:00:01Z'), campaign_id: 'c1', message_id: 'c1-drv-1' },
+    invalid: [['channel', 'fax'], ['at', '2026-01-22'], ['message_id', ''], ['driver_id', '']],
+  },
   SMSCampaigns: {
     valid: {
       _id: 'c1', _owner: 'member-recruiter-1', carrier_dot: DOT, campaign_name: 'Spring Hiring Blitz', campaign_type: 'blast', status: 'draft',

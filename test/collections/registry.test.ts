@@ -17,7 +17,7 @@ describe('collection registry', () => {
     const ids = registry.map((d) => d.id);
     for (const id of SPEC_COLLECTION_IDS) expect(ids).toContain(id);
     for (const id of ['Carriers', 'RecruiterProfiles', 'DriverProfiles', 'SavedSearches', 'ComplianceAuditLog', 'JobLeases']) expect(ids).toContain(id);
-    expect(ids).toHaveLength(19);
+    expect(ids).toHaveLength(20);
   });
 
   it('has unique ids that match their keys', () => {

@@ -10,4 +10,5 @@ export * from './jobs';
 export * from './social';
 export * from './analytics';
 export * from './operations';
+export * from './contacts';
 export * from './registry';

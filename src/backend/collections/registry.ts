@@ -4,6 +4,7 @@
  */
 import type { CollectionDef } from './define';
 import { OutreachAnalytics } from './analytics';
+import { ContactEvents } from './contacts';
 import { EmailCampaigns, EmailMessages, EmailSequenceEnrollments, EmailSequences } from './email';
 import { JobApplications, JobBoardCredentials, JobPostings } from './jobs';
 import { JobLeases } from './operations';
@@ -18,6 +19,7 @@ export const collections = {
   DriverProfiles,
   SavedSearches,
   ComplianceAuditLog,
+  ContactEvents,
   SMSCampaigns,
   SMSMessages,
   SMSOptOuts,

@@ -1,11 +1,8 @@
 /** Normalisation of driver contact fields: phones to E.164, emails trimmed and lower-cased. */
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { toE164 } from '../outreach/phones';
 
-/** E.164 for a US/Canada or international number, or `null` when it is not a valid number. */
-export function toE164(input: string, defaultCountry: 'US' | 'CA' = 'US'): string | null {
-  const parsed = parsePhoneNumberFromString(input.trim(), defaultCountry);
-  return parsed && parsed.isValid() ? parsed.number : null;
-}
+/** E.164 for a valid number (national formats read as US unless told otherwise), else `null`. */
+export { toE164 };
 
 export function normalizeEmail(input: string): string {
   return input.trim().toLowerCase();
