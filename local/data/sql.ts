@@ -38,6 +38,7 @@ export function valueExpr(field: string): string {
 function typeExpr(field: string): string {
   return `json_type(data,${jsonPath(field)})`;
 }
+export const typeExprOf = typeExpr;
 function dateExpr(field: string): string {
   return `json_extract(data,${jsonPath(field, DATE_TAG)})`;
 }
@@ -185,8 +186,38 @@ function combine(parts: readonly (SqlPart | null)[], joiner: 'AND' | 'OR'): SqlP
   };
 }
 
+const ID_OPS: Partial<Record<Cond['op'], string>> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
+
+/**
+ * `_id` is the table's primary-key column (always a string): conditions on it use the column, so
+ * keyset paging (`gt('_id', last)` + ascending `_id`) walks the primary key.
+ */
+function idPart(cond: Cond): SqlPart | null {
+  switch (cond.op) {
+    case 'eq':
+    case 'ne':
+    case 'gt':
+    case 'ge':
+    case 'lt':
+    case 'le': {
+      if (typeof cond.value !== 'string') return cond.op === 'ne' ? { sql: '1', params: [], exact: true } : { sql: '0', params: [], exact: true };
+      return { sql: `(_id ${ID_OPS[cond.op] ?? '='} ?)`, params: [cond.value], exact: true };
+    }
+    case 'hasSome': {
+      const ids = cond.values.filter((v): v is string => typeof v === 'string');
+      return ids.length === 0 ? { sql: '0', params: [], exact: true } : { sql: `(_id IN (${placeholders(ids.length)}))`, params: ids, exact: true };
+    }
+    default:
+      return null;
+  }
+}
+
 export function translate(cond: Cond | null, info: FieldInfo): SqlPart | null {
   if (cond === null) return { sql: '1', params: [], exact: true };
+  if ('field' in cond && cond.field === '_id') {
+    const id = idPart(cond);
+    if (id) return id;
+  }
   if ('field' in cond && !isSqlField(cond.field)) return NONE;
   switch (cond.op) {
     case 'eq':
@@ -233,6 +264,7 @@ export function orderBy(sort: readonly { field: string; dir: 'asc' | 'desc' }[])
   if (!sort.every((s) => isSqlField(s.field))) return null;
   const terms = sort.flatMap(({ field, dir }) => {
     const d = dir === 'asc' ? 'ASC' : 'DESC';
+    if (field === '_id') return [`_id ${d}`];
     const isDate = `${dateTypeExpr(field)} = 'text'`;
     const rank = `CASE ${typeExpr(field)} WHEN 'integer' THEN 1 WHEN 'real' THEN 1 WHEN 'text' THEN 2 WHEN 'object' THEN (CASE WHEN ${isDate} THEN 6 ELSE 3 END) WHEN 'array' THEN 4 WHEN 'true' THEN 5 WHEN 'false' THEN 5 ELSE 0 END`;
     const value = `CASE WHEN ${isDate} THEN ${dateExpr(field)} WHEN ${typeExpr(field)} = 'null' THEN NULL ELSE ${valueExpr(field)} END`;

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmulatedCollectionConfig } from './types';
 import { matches, type Cond } from './filter';
-import { isSqlField, orderBy, translate, valueExpr, type FieldInfo } from './sql';
+import { isSqlField, orderBy, translate, typeExprOf, valueExpr, type FieldInfo } from './sql';
 import { compareValues, decode, getPath, isPlainObject, type Item } from './values';
 
 export type Db = Database.Database;
@@ -79,6 +79,23 @@ export class CollectionStore implements FieldInfo {
     for (const { path } of known) this.arrayPaths.add(path);
   }
 
+  /** Rows written since the planner statistics were last refreshed, and the row count then. */
+  private changesSinceAnalyze = 0;
+  private rowsAtAnalyze = 0;
+
+  /**
+   * Refreshes SQLite's statistics for this table once it has changed by more than a fifth (and at
+   * least 1000 rows) since the last refresh, before the next read. Without statistics the planner
+   * guesses an equality on an index is selective even when every item shares the value (one
+   * carrier), and sorts the whole collection for each keyset page instead of walking `_id`.
+   */
+  private refreshStatistics(): void {
+    if (this.changesSinceAnalyze < Math.max(1000, this.rowsAtAnalyze / 5)) return;
+    this.db.exec(`ANALYZE ${this.table}`);
+    this.rowsAtAnalyze = this.db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${this.table}`).get()?.n ?? 0;
+    this.changesSinceAnalyze = 0;
+  }
+
   mayHoldArray(field: string): boolean {
     return this.arrayPaths.has(field);
   }
@@ -111,15 +128,18 @@ export class CollectionStore implements FieldInfo {
   insert(id: string, item: Item, json: string): void {
     this.noteArrays(item, '');
     this.stmts.insert.run(id, json);
+    this.changesSinceAnalyze += 1;
   }
 
   /** Replaces; returns false when no such item. */
   replace(id: string, item: Item, json: string): boolean {
     this.noteArrays(item, '');
+    this.changesSinceAnalyze += 1;
     return this.stmts.update.run(json, id).changes > 0;
   }
 
   remove(id: string): boolean {
+    this.changesSinceAnalyze += 1;
     return this.stmts.remove.run(id).changes > 0;
   }
 
@@ -138,6 +158,7 @@ export class CollectionStore implements FieldInfo {
 
   /** One page of matching items (`limit` may be +1 to learn whether more exist). */
   find(filter: Cond | null, sort: readonly SortTerm[], skip: number, limit: number): Item[] {
+    this.refreshStatistics();
     const part = translate(filter, this);
     const order = sort.length === 0 ? 'rowid' : orderBy(sort);
     const where = part ? part.sql : '1';
@@ -172,6 +193,7 @@ export class CollectionStore implements FieldInfo {
    * whether a declared index serves the filter (`SEARCH … USING INDEX`) or the table is scanned.
    */
   plan(filter: Cond | null, sort: readonly SortTerm[]): string[] {
+    this.refreshStatistics();
     const part = translate(filter, this);
     const order = sort.length === 0 ? 'rowid' : (orderBy(sort) ?? 'rowid');
     const sql = `SELECT rowid, json(data) AS data FROM ${this.table} WHERE ${part ? part.sql : '1'} ORDER BY ${order === 'rowid' ? 'rowid' : `${order}, rowid`}`;
@@ -179,8 +201,25 @@ export class CollectionStore implements FieldInfo {
     return rows.map((r) => r.detail);
   }
 
+  /**
+   * Count and numeric sums over the matching items in one SQL statement, when the filter translates
+   * exactly and every summed field is a plain path; `null` otherwise (the caller scans). Sums add
+   * numbers only, like the JS accumulator.
+   */
+  totals(filter: Cond | null, sums: readonly string[]): { count: number; sums: number[] } | null {
+    this.refreshStatistics();
+    const part = translate(filter, this);
+    if (part && !part.exact) return null;
+    if (!sums.every((f) => isSqlField(f) && !this.mayHoldArray(f))) return null;
+    const sumSql = sums.map((f) => `TOTAL(CASE WHEN ${typeExprOf(f)} IN ('integer','real') THEN ${valueExpr(f)} ELSE 0 END)`);
+    const sql = `SELECT COUNT(*) AS n${sumSql.map((x, i) => `, ${x} AS s${i}`).join('')} FROM ${this.table} WHERE ${part ? part.sql : '1'}`;
+    const row = this.db.prepare<unknown[], Record<string, number>>(sql).get(...(part ? [...part.params] : []));
+    return { count: row?.['n'] ?? 0, sums: sums.map((_, i) => row?.[`s${i}`] ?? 0) };
+  }
+
   /** Every matching item in insertion order (aggregate, distinct). */
   findAll(filter: Cond | null): Item[] {
+    this.refreshStatistics();
     const part = translate(filter, this);
     return this.scan(part ? part.sql : '1', part ? [...part.params] : [], 'rowid', filter, part?.exact ?? false);
   }
@@ -195,6 +234,7 @@ export class CollectionStore implements FieldInfo {
   }
 
   count(filter: Cond | null): number {
+    this.refreshStatistics();
     const part = translate(filter, this);
     if (part?.exact) {
       const sql = `SELECT COUNT(*) AS n FROM ${this.table} WHERE ${part.sql}`;

@@ -3,6 +3,7 @@
  * asOf): pages can be generated independently and in any order, and the same inputs always give
  * the same items.
  */
+import { withReachabilityFirst } from '../../src/backend/outreach/audience/reachability';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import type { ConsentRecord } from '../../src/backend/collections/common';
 import type { DriverProfile } from '../../src/backend/collections/people';
@@ -103,7 +104,7 @@ export function generateDriver(index: number, options: Pick<DriverGenerationOpti
   const emailConsent = email !== null ? consent(rng, 'email', source, asOf, DRIVER_MIX.emailConsentGranted, DRIVER_MIX.emailConsentRefused) : null;
   const voiceConsent = smsConsent?.granted === true && rng.chance(0.4) ? { ...smsConsent, text_version: 'voice-2025-02' } : null;
 
-  return {
+  const driver: DriverProfile = {
     _id: driverId(options.carrierDot, index),
     carrier_dot: options.carrierDot,
     first_name: first,
@@ -139,6 +140,8 @@ export function generateDriver(index: number, options: Pick<DriverGenerationOpti
     assigned_recruiter_id: rng.chance(0.5) ? `member-recruiter-${rng.int(1, 3)}` : null,
     duplicate_of: null,
   };
+  // The flags the site's data hooks keep, so data seeded without hooks queries the same.
+  return withReachabilityFirst(driver);
 }
 
 interface PopulationKey {

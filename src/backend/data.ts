@@ -1,8 +1,10 @@
 /**
  * Data hooks (`backend/data.js`). They run for every write, including CMS edits and imports, so
- * driver contact details are stored normalised whichever way they arrive.
+ * driver contact details are stored normalised, with up-to-date reachability flags, whichever way
+ * they arrive.
  */
 import { normalizeDriverContact } from './drivers/contact';
+import { withReachabilityFirst } from './outreach/audience/reachability';
 
 interface HookContext {
   collectionName: string;
@@ -12,10 +14,19 @@ interface HookContext {
 
 type Item = Record<string, unknown>;
 
+/**
+ * Normalised contact fields, and the reachability flags derived from them. The flags lead the
+ * stored item: audience estimates sum them over tens of thousands of items, and a JSON document
+ * store finds leading keys sooner (Wix itself ignores key order).
+ */
+function prepareDriver(item: Item): Item {
+  return withReachabilityFirst(normalizeDriverContact(item));
+}
+
 export function DriverProfiles_beforeInsert(item: Item, _context: HookContext): Item {
-  return normalizeDriverContact(item);
+  return prepareDriver(item);
 }
 
 export function DriverProfiles_beforeUpdate(item: Item, _context: HookContext): Item {
-  return normalizeDriverContact(item);
+  return prepareDriver(item);
 }

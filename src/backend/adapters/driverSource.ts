@@ -5,7 +5,8 @@
  */
 import { DriverProfiles, SavedSearches } from '../collections/people';
 import { MAX_PAGE_SIZE, elevatedCollection, type WixDataFilter, type WixDataQuery } from '../platform/data';
-import type { AudiencePorts, DriverCondition, DriverPageRequest, DriverQuery, StoredSavedSearch } from '../outreach/audience';
+import { REACHABILITY_FIELDS, type AudiencePorts, type DriverCondition, type DriverPageRequest, type DriverQuery, type StoredSavedSearch } from '../outreach/audience';
+import type { ReachableCounts } from '../outreach/audience/ports';
 
 /** The query/filter builder methods conditions map onto (shared by WixDataQuery and WixDataFilter). */
 interface ConditionChain<T> {
@@ -69,6 +70,21 @@ export function driverSourceAdapter(): AudiencePorts {
   return {
     drivers: {
       countDrivers: (query: DriverQuery) => drivers.count((q) => toWixQuery(q, query, newFilter)),
+      countReachable: async (query: DriverQuery): Promise<ReachableCounts> => {
+        const filter = applyConditions(newFilter().eq('carrier_dot', query.carrierDot), query.conditions, newFilter);
+        const result = await drivers
+          .aggregate()
+          .filter(filter)
+          .count('total')
+          .sum(REACHABILITY_FIELDS.sms, 'sms')
+          .sum(REACHABILITY_FIELDS.email, 'email')
+          .sum(REACHABILITY_FIELDS.voicemail, 'voicemail')
+          .run();
+        // No matching driver: no row.
+        const row: Record<string, unknown> = result.items[0] ?? {};
+        const count = (key: string): number => (typeof row[key] === 'number' ? (row[key] as number) : 0);
+        return { total: count('total'), sms: count('sms'), email: count('email'), voicemail: count('voicemail') };
+      },
       findDriversAfter: (request: DriverPageRequest) => {
         if (!Number.isInteger(request.limit) || request.limit < 1 || request.limit > MAX_PAGE_SIZE) throw new RangeError(`limit must be 1–${MAX_PAGE_SIZE}`);
         return drivers.find(

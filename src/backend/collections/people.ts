@@ -79,6 +79,8 @@ export const RecruiterProfiles = defineCollection({
 });
 export type RecruiterProfile = ItemOf<typeof RecruiterProfiles>;
 
+const reachabilityFlag = z.union([z.literal(0), z.literal(1)]).optional();
+
 export const DriverProfiles = defineCollection({
   id: 'DriverProfiles',
   description:
@@ -113,6 +115,13 @@ export const DriverProfiles = defineCollection({
     /** Set when the driver opted out of SMS from this carrier (mirror of SMSOptOuts for queries). */
     sms_opted_out_at: z.date().nullable().optional(),
     email_suppressed_reason: z.enum(EMAIL_SUPPRESSION_REASONS).nullable().optional(),
+    /**
+     * 1 when the channel can reach the driver at all (valid contact, not a landline for SMS, not
+     * opted out / suppressed); kept by the data hooks (backend/data.ts), numeric so aggregates can sum it.
+     */
+    sms_reachable: reachabilityFlag,
+    email_reachable: reachabilityFlag,
+    voicemail_reachable: reachabilityFlag,
     email_suppressed_at: z.date().nullable().optional(),
     last_sms_at: z.date().nullable(),
     last_email_at: z.date().nullable(),

@@ -9,6 +9,7 @@ import type { CollectionDef, ItemOf } from '../collections/define';
 
 export type WixDataQuery = items.WixDataQuery;
 export type WixDataFilter = items.WixDataFilter;
+export type WixDataAggregate = items.WixDataAggregate;
 
 /** Wix's limits: a query page and a bulk call hold at most 1000 items. */
 export const MAX_PAGE_SIZE = 1000;
@@ -114,6 +115,11 @@ export class DataCollection<D extends CollectionDef> {
 
   filter(): WixDataFilter {
     return items.filter();
+  }
+
+  /** An aggregate over the collection (one data request when run). */
+  aggregate(): WixDataAggregate {
+    return this.run(items.aggregate)(this.def.id);
   }
 
   async get(id: string): Promise<ItemOf<D> | null> {

@@ -7,6 +7,7 @@ import { audienceFilter, type AudienceFilter } from '../../collections/common';
 import { UnknownPlaceError, boundingBox, isWithinMiles, resolvePlace, resolveZip, type ResolvedPlace } from '../geo';
 import type { DriverCondition } from './conditions';
 import type { AudienceDriver, SavedSearchSource } from './ports';
+import { reachableCondition } from './reachability';
 
 export const AUDIENCE_CHANNELS = ['sms', 'email', 'voicemail'] as const;
 export type AudienceChannel = (typeof AUDIENCE_CHANNELS)[number];
@@ -50,27 +51,9 @@ export function matchesRefinements(compiled: CompiledAudience, driver: AudienceD
  * Who a channel can reach at all. Not included: consent (the `has_consent_for` filter and the
  * compliance engine at send time decide it) and driver status (only the `statuses` filter).
  */
+/** Drivers the channel can reach: one equality on the stored reachability flag (see ./reachability). */
 export function reachabilityConditions(channel: AudienceChannel): readonly DriverCondition[] {
-  switch (channel) {
-    case 'sms':
-      return [
-        { op: 'isNotEmpty', field: 'phone' },
-        { op: 'eq', field: 'phone_valid', value: true },
-        { op: 'ne', field: 'phone_line_type', value: 'landline' },
-        { op: 'isEmpty', field: 'sms_opted_out_at' },
-      ];
-    case 'email':
-      return [
-        { op: 'isNotEmpty', field: 'email' },
-        { op: 'eq', field: 'email_valid', value: true },
-        { op: 'isEmpty', field: 'email_suppressed_reason' },
-      ];
-    case 'voicemail':
-      return [
-        { op: 'isNotEmpty', field: 'phone' },
-        { op: 'eq', field: 'phone_valid', value: true },
-      ];
-  }
+  return [reachableCondition(channel)];
 }
 
 function consentConditions(channel: AudienceChannel): readonly DriverCondition[] {

@@ -102,6 +102,7 @@ function countingPorts(ports: AudiencePorts): { ports: AudiencePorts; requests: 
   let requests = 0;
   const drivers: DriverSource = {
     countDrivers: (q: DriverQuery) => ((requests += 1), ports.drivers.countDrivers(q)),
+    countReachable: (q: DriverQuery) => ((requests += 1), ports.drivers.countReachable(q)),
     findDriversAfter: (r: DriverPageRequest) => ((requests += 1), ports.drivers.findDriversAfter(r)),
   };
   const savedSearches = { findSavedSearch: (i: { carrierDot: string; savedSearchId: string }) => ((requests += 1), ports.savedSearches.findSavedSearch(i)) };
@@ -135,14 +136,10 @@ export async function estimateAudience(ports: AudiencePorts, input: EstimateAudi
   let total = 0;
   const method = compiled.refinements.length === 0 ? 'count' : 'scan';
   if (method === 'count') {
-    // Exact in the query: one count for the total and one per channel (none when nobody matches).
-    total = await counted.ports.drivers.countDrivers({ carrierDot: input.carrierDot, conditions: compiled.conditions });
-    if (total > 0) {
-      const counts = await Promise.all(
-        AUDIENCE_CHANNELS.map((channel) => counted.ports.drivers.countDrivers({ carrierDot: input.carrierDot, conditions: [...compiled.conditions, ...reachabilityConditions(channel)] })),
-      );
-      AUDIENCE_CHANNELS.forEach((channel, i) => (reachable[channel] = counts[i] ?? 0));
-    }
+    // Exact in the query: one aggregate gives the total and every channel's reachable count.
+    const counts = await counted.ports.drivers.countReachable({ carrierDot: input.carrierDot, conditions: compiled.conditions });
+    total = counts.total;
+    for (const channel of AUDIENCE_CHANNELS) reachable[channel] = counts[channel];
   } else {
     // One streaming pass: refine each page in memory and count every channel from the same drivers.
     const channelConditions = AUDIENCE_CHANNELS.map((channel) => [channel, reachabilityConditions(channel)] as const);

@@ -16,3 +16,4 @@ export {
   type StreamAudienceInput,
 } from './evaluate';
 export type { AudienceDriver, AudiencePorts, DriverPageRequest, DriverQuery, DriverSource, SavedSearchSource, StoredSavedSearch } from './ports';
+export { reachabilityOf, reachableCondition, REACHABILITY_FIELDS, type Reachability } from './reachability';

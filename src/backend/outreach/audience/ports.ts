@@ -25,9 +25,19 @@ export interface DriverPageRequest extends DriverQuery {
   readonly limit: number;
 }
 
+/** Matching drivers and how many of them each channel can reach. */
+export interface ReachableCounts {
+  readonly total: number;
+  readonly sms: number;
+  readonly email: number;
+  readonly voicemail: number;
+}
+
 export interface DriverSource {
   /** Number of matching drivers: one `count()` request. */
   countDrivers(query: DriverQuery): Promise<number>;
+  /** Total and per-channel reachable counts: ONE aggregate request (a count and a sum per reachability flag). */
+  countReachable(query: DriverQuery): Promise<ReachableCounts>;
   /** Up to `limit` matching drivers in `_id` ascending order: one `find()` request. */
   findDriversAfter(request: DriverPageRequest): Promise<readonly AudienceDriver[]>;
 }
