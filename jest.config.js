@@ -1,4 +1,6 @@
 /** Jest runs the TypeScript sources through ts-jest; Wix module names resolve to the local emulators. */
+const wixShims = require('./local/wix/modules.json');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -8,13 +10,8 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node', target: 'ES2022', esModuleInterop: true, isolatedModules: true } }],
   },
   moduleNameMapper: {
-    '^@wix/data$': '<rootDir>/local/wix/data.ts',
-    '^@wix/essentials$': '<rootDir>/local/wix/essentials.ts',
-    '^@wix/secrets$': '<rootDir>/local/wix/secrets.ts',
-    '^wix-web-module$': '<rootDir>/local/wix/web-module.ts',
-    '^wix-fetch$': '<rootDir>/local/wix/fetch.ts',
-    '^wix-http-functions$': '<rootDir>/local/wix/http-functions.ts',
-    '^wix-members-backend$': '<rootDir>/local/wix/members-backend.ts',
+    // Wix module names → the local shims (one table: local/wix/modules.json).
+    ...Object.fromEntries(Object.entries(wixShims).map(([name, file]) => [`^${name.replace(/[/.]/g, '\\$&')}$`, `<rootDir>/local/wix/${file}`])),
     '^backend/(.*)$': '<rootDir>/src/backend/$1',
     '^public/(.*)$': '<rootDir>/src/public/$1',
   },

@@ -5,15 +5,9 @@
 import Module from 'node:module';
 import { join } from 'node:path';
 
-const SHIMS: Readonly<Record<string, string>> = {
-  '@wix/data': 'data.ts',
-  '@wix/essentials': 'essentials.ts',
-  '@wix/secrets': 'secrets.ts',
-  'wix-web-module': 'web-module.ts',
-  'wix-fetch': 'fetch.ts',
-  'wix-http-functions': 'http-functions.ts',
-  'wix-members-backend': 'members-backend.ts',
-};
+import shimFiles from '../../local/wix/modules.json';
+
+const SHIMS: Readonly<Record<string, string>> = shimFiles;
 
 type Resolve = (request: string, ...rest: unknown[]) => string;
 const moduleWithResolver = Module as unknown as { _resolveFilename: Resolve };

@@ -8,21 +8,15 @@
  * The shims and the host share state through local/runtime.ts's globalThis registry, so it does not
  * matter that the shims may be instantiated more than once.
  */
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 /** @type {{ root: string, siteDir: string }} */
 let config = { root: process.cwd(), siteDir: path.join(process.cwd(), 'dist', 'wix-site') };
 
-const SHIMS = {
-  '@wix/data': 'data.ts',
-  '@wix/essentials': 'essentials.ts',
-  '@wix/secrets': 'secrets.ts',
-  'wix-web-module': 'web-module.ts',
-  'wix-fetch': 'fetch.ts',
-  'wix-http-functions': 'http-functions.ts',
-  'wix-members-backend': 'members-backend.ts',
-};
+/** Wix module name → shim file in local/wix/ (one table, also read by jest.config.js and the benches). */
+const SHIMS = JSON.parse(readFileSync(new URL('../wix/modules.json', import.meta.url), 'utf8'));
 
 export function initialize(data) {
   if (data && typeof data.root === 'string' && typeof data.siteDir === 'string') {

@@ -3,6 +3,7 @@
  * coordinates (`zipcodes`), each ZIP's IANA zone from its coordinates (`@photostructure/tz-lookup`),
  * and the NANP area codes in service in each state.
  */
+import { US_IANA_ZONES } from '../../src/backend/outreach/timeZones';
 import tzLookup from '@photostructure/tz-lookup';
 import zipcodes from 'zipcodes';
 import { US_JURISDICTIONS, type UsJurisdiction } from '../../src/backend/collections/vocabulary';
@@ -113,15 +114,7 @@ function isJurisdiction(value: string): value is UsJurisdiction {
 }
 
 /** IANA zones in use in the 50 states and DC. */
-export const US_TIME_ZONES: ReadonlySet<string> = new Set([
-  'America/New_York', 'America/Detroit', 'America/Kentucky/Louisville', 'America/Kentucky/Monticello',
-  'America/Indiana/Indianapolis', 'America/Indiana/Vincennes', 'America/Indiana/Winamac', 'America/Indiana/Marengo',
-  'America/Indiana/Petersburg', 'America/Indiana/Vevay', 'America/Chicago', 'America/Indiana/Tell_City',
-  'America/Indiana/Knox', 'America/Menominee', 'America/North_Dakota/Center', 'America/North_Dakota/New_Salem',
-  'America/North_Dakota/Beulah', 'America/Denver', 'America/Boise', 'America/Phoenix', 'America/Los_Angeles',
-  'America/Anchorage', 'America/Juneau', 'America/Sitka', 'America/Metlakatla', 'America/Yakutat', 'America/Nome',
-  'America/Adak', 'Pacific/Honolulu',
-]);
+export const US_TIME_ZONES: ReadonlySet<string> = new Set(US_IANA_ZONES);
 
 let zipIndex: ReadonlyMap<UsJurisdiction, readonly ZipPlace[]> | null = null;
 

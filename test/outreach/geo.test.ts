@@ -1,16 +1,7 @@
+import { mulberry32 } from '../../local/prng';
 import { UnknownPlaceError, boundingBox, haversineMiles, isWithinMiles, resolvePlace, resolveZip } from '../../src/backend/outreach/geo';
 
-/** Small deterministic generator (mulberry32) for property checks. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** The point `miles` away from `from` on initial bearing `bearingDeg` (spherical destination formula). */
 function destination(from: { lat: number; lng: number }, miles: number, bearingDeg: number): { lat: number; lng: number } {
