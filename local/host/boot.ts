@@ -9,8 +9,10 @@ import type http from 'node:http';
 import { emulatedCollectionConfigs } from '../../src/backend/collections/registry';
 import { createDataEmulator, type LocalDataEmulator } from '../data';
 import { ADMIN_IDENTITY, installRuntime, runInCall, uninstallRuntime } from '../runtime';
+import { createTwilioSimulator, type TwilioSimulator } from '../simulators/twilio';
 import { ScaledClock } from './clock';
 import type { HostConfig } from './config';
+import { registerConsole } from './consoles';
 import { loadDemoMembers, loadSeeder } from './demo';
 import { consoleLogger, type Logger } from './http-util';
 import { parseJobsConfig } from './jobs-config';
@@ -27,6 +29,8 @@ export interface RunningHost {
   readonly pages: readonly PageDef[];
   readonly scheduler: Scheduler | null;
   readonly emulator: LocalDataEmulator;
+  /** The Twilio simulator the site's SDK talks to (secret TWILIO_API_BASE_OVERRIDE). */
+  readonly twilio: TwilioSimulator;
   /** Resolves when first-run seeding finished (immediately when the store was already seeded). */
   readonly seeded: Promise<void>;
   close(): Promise<void>;
@@ -61,6 +65,9 @@ export async function startHost(config: HostConfig, log: Logger = consoleLogger)
   const hooks = await site.backendFile('/data.js');
   if (hooks) emulator.setHooks(hooks);
   await site.httpFunctions(); // load before listening so the first health check is fast
+
+  const twilio = await startTwilioSimulator({ config, clock, secrets, publicBaseUrl: () => secrets.get('PUBLIC_BASE_URL') ?? publicBaseUrl, log });
+  const unregisterTwilioConsole = registerConsole({ name: twilio.describe().title, path: twilio.describe().url, description: twilio.describe().description });
 
   let scheduler: Scheduler | null = null;
   let schedulerUnavailable = 'The site has no backend/jobs.config.';
@@ -125,9 +132,12 @@ export async function startHost(config: HostConfig, log: Logger = consoleLogger)
     pages: readPagesManifest(config.root),
     scheduler,
     emulator,
+    twilio,
     seeded,
     async close() {
       scheduler?.stop();
+      unregisterTwilioConsole();
+      await twilio.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await seeded;
@@ -135,4 +145,31 @@ export async function startHost(config: HostConfig, log: Logger = consoleLogger)
       uninstallRuntime();
     },
   };
+}
+
+/**
+ * The Twilio simulator on its own loopback port, on the host clock, accepting the site's Twilio
+ * secrets and signing with its auth token; the site's SDK finds it through TWILIO_API_BASE_OVERRIDE.
+ */
+async function startTwilioSimulator(args: {
+  config: HostConfig;
+  clock: ScaledClock;
+  secrets: ReturnType<typeof createSecretStore>['store'];
+  publicBaseUrl: () => string;
+  log: Logger;
+}): Promise<TwilioSimulator> {
+  const { config, secrets } = args;
+  const accountSid = secrets.get('TWILIO_ACCOUNT_SID');
+  const authToken = secrets.get('TWILIO_AUTH_TOKEN');
+  const twilio = createTwilioSimulator({
+    clock: args.clock,
+    seed: config.seed,
+    ...(accountSid && authToken ? { credentials: { accountSid, authToken } } : {}),
+    publicWebhookBase: args.publicBaseUrl,
+    driverReplies: { share: config.twilioSimReplyShare },
+  });
+  const url = await twilio.start(config.twilioSimPort);
+  secrets.setDefault('TWILIO_API_BASE_OVERRIDE', url);
+  args.log.info(`Twilio simulator on ${url} (console ${twilio.describe().url})`);
+  return twilio;
 }

@@ -18,6 +18,10 @@ const EnvSchema = z.object({
   SEED: z.coerce.number().int().default(42),
   /** Share of strict-mode job deliveries that are duplicated (at-least-once emulation). */
   JOB_DUPLICATE_RATE: z.coerce.number().min(0).max(1).default(0.2),
+  /** Loopback port of the Twilio simulator (0: any free port). */
+  TWILIO_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Share of delivered recipients whose simulated handset answers (YES / a question / STOP). */
+  TWILIO_SIM_REPLY_SHARE: z.coerce.number().min(0).max(1).default(0.1),
 });
 
 export interface HostConfig {
@@ -33,6 +37,8 @@ export interface HostConfig {
   readonly seedDrivers: number;
   readonly seed: number;
   readonly jobDuplicateRate: number;
+  readonly twilioSimPort: number;
+  readonly twilioSimReplyShare: number;
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -55,5 +61,7 @@ export function readHostConfig(env: NodeJS.ProcessEnv = process.env, root: strin
     seedDrivers: e.SEED_DRIVERS,
     seed: e.SEED,
     jobDuplicateRate: e.JOB_DUPLICATE_RATE,
+    twilioSimPort: e.TWILIO_SIM_PORT,
+    twilioSimReplyShare: e.TWILIO_SIM_REPLY_SHARE,
   };
 }

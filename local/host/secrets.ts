@@ -10,6 +10,7 @@
  * | TWILIO_AUTH_TOKEN             | 32 hex digits (fixed; the SMS simulator signs webhooks with it)   |
  * | SENDGRID_API_KEY              | `SG.local.…` (fixed; the email simulator accepts it)              |
  * | SENDGRID_WEBHOOK_PUBLIC_KEY   | base64 SPKI of a P-256 key generated on first start, kept in DATA_DIR |
+ * | TWILIO_API_BASE_OVERRIDE      | base URL of the Twilio simulator (set by the host when it starts it) |
  * | PUBLIC_BASE_URL               | `http://127.0.0.1:<PORT>` (webhook / link base)                   |
  * | CREDENTIALS_ENCRYPTION_KEY    | 32 random bytes, base64, generated on first start, kept in DATA_DIR |
  *
@@ -29,6 +30,7 @@ export const LOCAL_SECRET_DEFAULTS = {
 export const SECRET_NAMES = [
   'TWILIO_ACCOUNT_SID',
   'TWILIO_AUTH_TOKEN',
+  'TWILIO_API_BASE_OVERRIDE',
   'SENDGRID_API_KEY',
   'SENDGRID_WEBHOOK_PUBLIC_KEY',
   'PUBLIC_BASE_URL',

@@ -4,6 +4,8 @@
  */
 import { acquireLease, releaseLease } from './jobs/leases';
 import { createLogger, nowMs } from './platform';
+import { twilioFromSecrets } from './adapters/smsTwilio';
+import { runSmsScheduler, SMS_JOB_NAME } from './sms/scheduler';
 
 const log = createLogger('jobs');
 
@@ -26,5 +28,18 @@ export async function recordSchedulerHeartbeat(): Promise<JobRunReport> {
     return { job, ran: false, reason: 'lease held by another run' };
   }
   await releaseLease(lease, 'completed', null, 'heartbeat');
+  return { job, ran: true };
+}
+
+/**
+ * Every 5 minutes (spec §7): sends due SMS campaigns under the job lease and a 9-minute time
+ * budget, then reconciles delivery statuses in bulk (src/backend/sms/scheduler.ts).
+ */
+export async function processScheduledSMSCampaigns(): Promise<JobRunReport> {
+  const job = SMS_JOB_NAME;
+  const { provider, config } = await twilioFromSecrets();
+  const report = await runSmsScheduler({ provider, publicBaseUrl: config.publicBaseUrl, holder: runId(job) });
+  if (!report.ran) return { job, ran: false, reason: 'lease held by another run' };
+  log.info('sms campaigns processed', { job, outcome: report.outcome, campaigns: report.campaigns.length, reconciled: report.reconciled });
   return { job, ran: true };
 }

@@ -65,3 +65,30 @@ export function bridgeHtmlComponent(component: HtmlComponentPort, page: string, 
     }
   });
 }
+
+/**
+ * What the `Recruiter_SMS_Campaigns` page lets its `sms-campaigns` iframe call: the recruiter's
+ * context (for the carrier's USDOT number) and the SMS campaign web methods, one action each, named
+ * as the web methods are. Page code declares its action table with `satisfies` this list's record,
+ * the iframe calls only these names.
+ */
+export const SMS_CAMPAIGN_ACTIONS = [
+  'getRecruiterContext',
+  'createSMSCampaign',
+  'getSMSCampaigns',
+  'updateSMSCampaign',
+  'deleteSMSCampaign',
+  'sendSMSCampaign',
+  'scheduleSMSCampaign',
+  'pauseSMSCampaign',
+  'resumeSMSCampaign',
+  'getSMSCampaignAnalytics',
+  'checkOptOutStatus',
+  'optOutDriver',
+  'estimateSMSAudience',
+  'getSMSReplies',
+  'replyToDriver',
+  'setReplyState',
+  'sendTestSMS',
+] as const;
+export type SmsCampaignAction = (typeof SMS_CAMPAIGN_ACTIONS)[number];

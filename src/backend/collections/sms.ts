@@ -70,6 +70,14 @@ export const SMSCampaigns = defineCollection({
     send_cursor: z.string().nullable().optional(),
     stats: campaignStats.optional(),
     actual_cost: z.number().min(0).optional(),
+    /** Which run of the campaign is sending (recurring campaigns: one per occurrence); part of message ids. */
+    run_number: z.number().int().min(0).optional(),
+    /** The audience of the current run has been streamed to the end (only held messages may remain). */
+    audience_done: z.boolean().optional(),
+    /** How delivery statuses arrive: per-message StatusCallbacks, or bulk reconciliation from Twilio's message list. */
+    status_tracking: z.enum(['callbacks', 'reconcile']).optional(),
+    /** Deleted by the recruiter after it sent: kept for analytics and audit, hidden from lists. */
+    archived_at: laterDate(),
   },
   indexes: [
     index('carrier_dot', 'status', '_createdDate'),
@@ -111,6 +119,9 @@ export const SMSMessages = defineCollection({
     compliance_reason: z.string().nullable().optional(),
     reply_state: z.enum(REPLY_STATES).nullable().optional(),
     status_updated_at: laterDate(),
+    /** When the provider call was (last) attempted: reconciliation of a `sending` message looks around it. */
+    attempted_at: laterDate(),
+    run_number: z.number().int().min(0).optional(),
   },
   indexes: [
     // Batch claims and funnel counts per campaign.

@@ -1,0 +1,102 @@
+/** Campaign analytics (aggregates only: a handful of data requests whatever the campaign size) and the reply inbox. */
+import type { SMSCampaign, SMSMessage } from '../collections/sms';
+import type { ReplyState } from '../collections/vocabulary';
+import { summarizeExperiment } from '../outreach';
+import { campaignStats } from './lifecycle';
+import { messages } from './records';
+
+async function countByVariant(campaignId: string, extra: 'reply' | 'sent'): Promise<Map<string, number>> {
+  const base = messages().filter().eq('campaign_id', campaignId);
+  const filter = extra === 'reply' ? base.eq('reply_received', true) : base.isNotEmpty('twilio_sid');
+  const result = await messages().aggregate().filter(filter).group('variant_id').count('n').run();
+  const out = new Map<string, number>();
+  for (const row of result.items as Record<string, unknown>[]) {
+    const key = row['variant_id'] ?? (typeof row['_id'] === 'object' && row['_id'] !== null ? (row['_id'] as Record<string, unknown>)['variant_id'] : null);
+    out.set(typeof key === 'string' ? key : '', typeof row['n'] === 'number' ? row['n'] : 0);
+  }
+  return out;
+}
+
+export async function campaignAnalytics(campaign: SMSCampaign) {
+  const id = campaign._id;
+  const [stats, replies, optOuts] = await Promise.all([
+    campaignStats(id),
+    messages().count((q) => q.eq('campaign_id', id).eq('reply_received', true)),
+    messages().count((q) => q.eq('campaign_id', id).eq('opted_out', true)),
+  ]);
+  let variants = null;
+  if (campaign.message_variants.length > 1) {
+    const [sent, replied] = await Promise.all([countByVariant(id, 'sent'), countByVariant(id, 'reply')]);
+    variants = summarizeExperiment({
+      metric: 'replies',
+      variants: campaign.message_variants.map((v) => ({ id: v.variant_id, ...(v.name ? { name: v.name } : {}), total: sent.get(v.variant_id) ?? 0, successes: Math.min(replied.get(v.variant_id) ?? 0, sent.get(v.variant_id) ?? 0) })),
+    });
+  }
+  return {
+    sent: stats.sent,
+    delivered: stats.delivered,
+    failed: stats.failed,
+    undelivered: stats.undelivered,
+    pending: stats.pending,
+    held: stats.held,
+    blocked: stats.blocked,
+    canceled: stats.canceled,
+    replies,
+    optOuts,
+    cost: stats.cost,
+    costEstimate: campaign.cost_estimate,
+    deliveryRate: stats.sent > 0 ? stats.delivered / stats.sent : 0,
+    replyRate: stats.delivered > 0 ? replies / stats.delivered : 0,
+    variants,
+  };
+}
+
+export interface ReplyFilters {
+  readonly state?: ReplyState;
+  readonly campaignId?: string;
+  readonly limit?: number;
+  readonly skip?: number;
+}
+
+export interface ReplyView {
+  readonly messageId: string;
+  readonly campaignId: string;
+  readonly driverId: string | null;
+  /** Masked: the inbox shows who, the full number stays on the server. */
+  readonly phone: string;
+  readonly sentBody: string;
+  readonly reply: string;
+  readonly replyAt: Date | null;
+  readonly state: ReplyState;
+}
+
+export function maskedPhone(phone: string): string {
+  return phone.length > 4 ? `${'•'.repeat(Math.max(0, phone.length - 4))}${phone.slice(-4)}` : phone;
+}
+
+export function replyView(m: SMSMessage): ReplyView {
+  return {
+    messageId: m._id,
+    campaignId: m.campaign_id,
+    driverId: m.driver_id ?? null,
+    phone: maskedPhone(m.phone_number),
+    sentBody: m.message_body,
+    reply: m.reply_content ?? '',
+    replyAt: m.reply_at ?? null,
+    state: m.reply_state ?? 'new',
+  };
+}
+
+export async function listReplies(carrierDot: string, filters: ReplyFilters): Promise<{ replies: ReplyView[]; total: number }> {
+  const build = (q: ReturnType<ReturnType<typeof messages>['query']>) => {
+    let out = q.eq('carrier_dot', carrierDot).eq('reply_received', true);
+    if (filters.campaignId) out = out.eq('campaign_id', filters.campaignId);
+    if (filters.state) out = out.eq('reply_state', filters.state);
+    return out;
+  };
+  const [items, total] = await Promise.all([
+    messages().find((q) => build(q).descending('reply_at'), { limit: filters.limit ?? 50, skip: filters.skip ?? 0 }),
+    messages().count(build),
+  ]);
+  return { replies: items.map(replyView), total };
+}

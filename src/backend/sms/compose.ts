@@ -1,0 +1,99 @@
+/**
+ * Turning one page of the audience into SMSMessages records (pure except for the compliance read
+ * done by the caller): the compliance decision, the A/B variant, the rendered body with sender
+ * identification, and the deterministic id (campaign + run + driver) that makes a rerun idempotent.
+ */
+import type { Carrier, DriverProfile } from '../collections/people';
+import type { SMSCampaign, SMSMessage } from '../collections/sms';
+import type { NewItem } from '../platform/data';
+import type { SMSMessages } from '../collections/sms';
+import { assignVariant, ensureSenderIdentification, renderTemplate, templateValuesFor, type ContactDecision } from '../outreach';
+import { countSmsSegments } from '../outreach';
+
+export type NewSmsMessage = NewItem<typeof SMSMessages> & { _id: string };
+
+/** `<campaign>.r<run>.` — every message id of a run starts with it (ids sort by driver id within a run). */
+export function runPrefix(campaignId: string, run: number): string {
+  return `${campaignId}.r${run}.`;
+}
+
+export function messageId(campaignId: string, run: number, driverId: string): string {
+  return `${runPrefix(campaignId, run)}${driverId}`;
+}
+
+/** The driver id a message id ends with. */
+export function driverIdOfMessage(id: string, campaignId: string, run: number): string {
+  return id.slice(runPrefix(campaignId, run).length);
+}
+
+/** The template a driver gets: the assigned variant's, else the campaign's. */
+export function templateFor(campaign: Pick<SMSCampaign, '_id' | 'message_template' | 'message_variants'>, driverId: string): { variantId: string | null; template: string } {
+  const variants = campaign.message_variants.filter((v) => v.weight > 0);
+  if (variants.length === 0) return { variantId: null, template: campaign.message_template };
+  const id = assignVariant({ campaignId: campaign._id, driverId, variants: variants.map((v) => ({ id: v.variant_id, weight: v.weight })) });
+  const chosen = variants.find((v) => v.variant_id === id);
+  return { variantId: id, template: chosen?.message_template ?? campaign.message_template };
+}
+
+export function renderSmsBody(input: { template: string; driver: DriverProfile; carrier: Carrier }): { ok: true; body: string } | { ok: false; reason: string } {
+  const values = templateValuesFor({ driver: input.driver, carrier: input.carrier });
+  const rendered = renderTemplate({ template: input.template, channel: 'sms', values });
+  if (!rendered.ok) return { ok: false, reason: rendered.reason };
+  return { ok: true, body: ensureSenderIdentification(rendered.text, input.carrier.name) };
+}
+
+/** One driver's message record for this run, from the compliance decision. */
+export function composeMessage(input: {
+  campaign: SMSCampaign;
+  carrier: Carrier;
+  driver: DriverProfile;
+  decision: ContactDecision;
+  run: number;
+  now: Date;
+}): NewSmsMessage {
+  const { campaign, carrier, driver, decision, run, now } = input;
+  const { variantId, template } = templateFor(campaign, driver._id);
+  const rendered = renderSmsBody({ template, driver, carrier });
+  const base = {
+    _id: messageId(campaign._id, run, driver._id),
+    campaign_id: campaign._id,
+    carrier_dot: campaign.carrier_dot,
+    driver_id: driver._id,
+    // The audience stream only yields SMS-reachable drivers, whose phone is set.
+    phone_number: driver.phone ?? '',
+    message_body: rendered.ok ? rendered.body : '',
+    variant_id: variantId,
+    twilio_sid: null,
+    error_code: null,
+    error_message: null,
+    sent_at: null,
+    delivered_at: null,
+    cost: null,
+    reply_received: false,
+    reply_content: null,
+    reply_at: null,
+    opted_out: false,
+    attempts: 0,
+    reply_state: null,
+    status_updated_at: now,
+    attempted_at: null,
+    run_number: run,
+    ...(rendered.ok ? { segments: Math.max(1, countSmsSegments(rendered.body).segments) } : {}),
+  };
+  if (!rendered.ok) {
+    return { ...base, status: 'blocked', compliance_rule: 'template.missing_value', compliance_reason: rendered.reason, send_after: null };
+  }
+  switch (decision.action) {
+    case 'send':
+      return { ...base, status: 'pending', compliance_rule: null, compliance_reason: null, send_after: null };
+    case 'hold':
+      return { ...base, status: 'held', compliance_rule: decision.rule, compliance_reason: decision.reason, send_after: decision.until };
+    case 'block':
+      return { ...base, status: 'blocked', compliance_rule: decision.rule, compliance_reason: decision.reason, send_after: null };
+  }
+}
+
+/** The sendable subset of stored records (used after an idempotent re-insert). */
+export function isSendable(message: Pick<SMSMessage, 'status'>): boolean {
+  return message.status === 'pending';
+}

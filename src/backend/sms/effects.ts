@@ -1,0 +1,55 @@
+/**
+ * What a sent wave changes beyond its messages: ContactEvents (caps and history), the drivers'
+ * `last_sms_at`, and what Twilio's refusals teach us (21610 → opt-out; 21211 → invalid phone;
+ * 21614 → landline). Drivers are re-read right before the write so the full-item update does not
+ * undo a concurrent opt-out.
+ */
+import type { Carrier, DriverProfile } from '../collections/people';
+import type { SMSMessage, SMSOptOut } from '../collections/sms';
+import { optOutRecordFor, type ComplianceStore } from '../outreach/compliance';
+import { elevatedCollection } from '../platform/data';
+import { SMSOptOuts } from '../collections/sms';
+import { drivers, driversByIds } from './records';
+import { effectOfTwilioError } from './status';
+
+function errorEffect(message: SMSMessage): ReturnType<typeof effectOfTwilioError> {
+  if (message.status !== 'failed' || !message.error_code || !/^\d+$/.test(message.error_code)) return 'none';
+  return effectOfTwilioError(Number(message.error_code));
+}
+
+export async function applyDeliveryEffects(input: { carrier: Carrier; campaignId: string; updated: readonly SMSMessage[]; compliance: ComplianceStore; at: Date }): Promise<void> {
+  const { carrier, campaignId, updated, compliance, at } = input;
+  const sent = updated.filter((m) => m.status !== 'failed' && m.twilio_sid && m.driver_id);
+  await compliance.recordContacts(
+    sent.map((m) => ({ carrier_dot: carrier.carrier_dot, driver_id: m.driver_id ?? '', channel: 'sms' as const, at: m.sent_at ?? at, campaign_id: campaignId, message_id: m._id })),
+  );
+  const effects = updated.map((m) => ({ m, effect: errorEffect(m) })).filter((x) => x.effect !== 'none');
+  const touched = [...new Set([...sent, ...effects.map((x) => x.m)].map((m) => m.driver_id ?? '').filter((id) => id !== ''))];
+  if (touched.length === 0) return;
+  const current = new Map((await driversByIds(touched)).map((d) => [d._id, d]));
+  const changed = new Map<string, DriverProfile>();
+  for (const m of sent) {
+    const d = changed.get(m.driver_id ?? '') ?? current.get(m.driver_id ?? '');
+    if (d) changed.set(d._id, { ...d, last_sms_at: m.sent_at ?? at });
+  }
+  const optOuts: SMSOptOut[] = [];
+  for (const { m, effect } of effects) {
+    const d = changed.get(m.driver_id ?? '') ?? current.get(m.driver_id ?? '');
+    switch (effect) {
+      case 'opt_out':
+        optOuts.push(optOutRecordFor({ phone: m.phone_number, carrierDot: carrier.carrier_dot, driverId: m.driver_id ?? null, now: at, source: 'provider_block', message: `Twilio ${m.error_code}` }));
+        if (d) changed.set(d._id, { ...d, sms_opted_out_at: d.sms_opted_out_at ?? at });
+        break;
+      case 'phone_invalid':
+        if (d) changed.set(d._id, { ...d, phone_valid: false });
+        break;
+      case 'landline':
+        if (d) changed.set(d._id, { ...d, phone_line_type: 'landline' });
+        break;
+      case 'none':
+        break;
+    }
+  }
+  if (optOuts.length > 0) await elevatedCollection(SMSOptOuts).bulkSave(optOuts);
+  if (changed.size > 0) await drivers().bulkUpdate([...changed.values()]);
+}

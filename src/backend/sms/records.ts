@@ -1,0 +1,83 @@
+/**
+ * SMSMessages reads and writes the sender and the webhooks share, each one data request per ≤1000
+ * items, and the mapping of a provider result onto a stored message (monotonic).
+ */
+import { Carriers, DriverProfiles, type Carrier, type DriverProfile } from '../collections/people';
+import { SMSCampaigns, SMSMessages, type SMSCampaign, type SMSMessage } from '../collections/sms';
+import type { SmsMessageStatus } from '../collections/vocabulary';
+import { elevatedCollection } from '../platform/data';
+import type { Delivery } from './deliver';
+import type { ProviderMessage } from './provider';
+import { advancesStatus, fromTwilioStatus } from './status';
+
+export const campaigns = () => elevatedCollection(SMSCampaigns);
+export const messages = () => elevatedCollection(SMSMessages);
+export const drivers = () => elevatedCollection(DriverProfiles);
+
+export async function findCarrier(carrierDot: string): Promise<Carrier | null> {
+  const [carrier] = await elevatedCollection(Carriers).find((q) => q.eq('carrier_dot', carrierDot), { limit: 1 });
+  return carrier ?? null;
+}
+
+/** Items by id (≤1000: one read). */
+export async function messagesByIds(ids: readonly string[]): Promise<SMSMessage[]> {
+  if (ids.length === 0) return [];
+  return messages().find((q) => q.hasSome('_id', [...ids]), { limit: 1000 });
+}
+
+export async function driversByIds(ids: readonly string[]): Promise<DriverProfile[]> {
+  if (ids.length === 0) return [];
+  return drivers().find((q) => q.hasSome('_id', [...ids]), { limit: 1000 });
+}
+
+/** Applies a provider view of a message (create result, fetch, list, callback) without ever moving it backwards. */
+export function mergeProviderState(message: SMSMessage, p: Pick<ProviderMessage, 'sid' | 'status' | 'errorCode' | 'errorMessage' | 'price' | 'segments'>, at: Date): SMSMessage | null {
+  const next = fromTwilioStatus(p.status);
+  const sidNew = message.twilio_sid !== p.sid;
+  const priceNew = p.price !== null && message.cost !== p.price;
+  const advances = next !== null && advancesStatus(message.status, next);
+  if (!advances && !sidNew && !priceNew) return null;
+  const status: SmsMessageStatus = advances && next ? next : message.status;
+  const failed = status === 'failed' || status === 'undelivered';
+  return {
+    ...message,
+    twilio_sid: p.sid,
+    status,
+    ...(priceNew ? { cost: p.price } : {}),
+    ...(p.segments !== null ? { segments: p.segments } : {}),
+    ...(advances && failed ? { error_code: p.errorCode !== null ? String(p.errorCode) : (message.error_code ?? null), error_message: p.errorMessage ?? message.error_message ?? null } : {}),
+    ...(advances && (status === 'sent' || status === 'queued') && !message.sent_at ? { sent_at: at } : {}),
+    ...(advances && status === 'delivered' ? { delivered_at: at, sent_at: message.sent_at ?? at } : {}),
+    status_updated_at: advances ? at : (message.status_updated_at ?? at),
+  };
+}
+
+/** The stored record after a wave's provider call. */
+export function applyDelivery(message: SMSMessage, delivery: Delivery, at: Date): SMSMessage {
+  switch (delivery.outcome) {
+    case 'sent': {
+      const merged = mergeProviderState({ ...message, status: 'sending' }, delivery.message, at) ?? message;
+      const status = merged.status === 'sending' ? 'queued' : merged.status;
+      return { ...merged, status, attempts: (message.attempts ?? 0) + delivery.attempts, sent_at: merged.sent_at ?? at };
+    }
+    case 'failed':
+      return {
+        ...message,
+        status: 'failed',
+        error_code: delivery.code,
+        error_message: delivery.reason.slice(0, 500),
+        opted_out: delivery.effect === 'opt_out' ? true : message.opted_out,
+        attempts: (message.attempts ?? 0) + delivery.attempts,
+        status_updated_at: at,
+      };
+  }
+}
+
+/** Re-reads a campaign and writes sender-owned fields only, keeping what pause/resume/update wrote meanwhile. */
+export async function patchCampaign(campaignId: string, patch: (fresh: SMSCampaign) => Partial<SMSCampaign> | null): Promise<SMSCampaign | null> {
+  const fresh = await campaigns().get(campaignId);
+  if (!fresh) return null;
+  const changes = patch(fresh);
+  if (!changes) return fresh;
+  return campaigns().update({ ...fresh, ...changes });
+}
