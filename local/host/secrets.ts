@@ -8,6 +8,7 @@
  * |-------------------------------|-------------------------------------------------------------------|
  * | TWILIO_ACCOUNT_SID            | `AC` + 32 hex digits (fixed, simulator account)                   |
  * | TWILIO_AUTH_TOKEN             | 32 hex digits (fixed; the SMS simulator signs webhooks with it)   |
+ * | TWILIO_MESSAGING_SERVICE_SID  | `MG…0001`, the simulator's Messaging Service (sender +15005550006) |
  * | SENDGRID_API_KEY              | `SG.local.…` (fixed; the email simulator accepts it)              |
  * | SENDGRID_WEBHOOK_PUBLIC_KEY   | base64 SPKI of a P-256 key generated on first start, kept in DATA_DIR |
  * | TWILIO_API_BASE_OVERRIDE      | base URL of the Twilio simulator (set by the host when it starts it) |
@@ -24,12 +25,14 @@ import { z } from 'zod';
 export const LOCAL_SECRET_DEFAULTS = {
   TWILIO_ACCOUNT_SID: 'AC' + '10ca1'.padStart(32, '0'),
   TWILIO_AUTH_TOKEN: '10ca1a0770c3e5'.padEnd(32, '0'),
+  TWILIO_MESSAGING_SERVICE_SID: 'MG00000000000000000000000000000001',
   SENDGRID_API_KEY: 'SG.local-simulator.' + 'x'.repeat(43),
 } as const;
 
 export const SECRET_NAMES = [
   'TWILIO_ACCOUNT_SID',
   'TWILIO_AUTH_TOKEN',
+  'TWILIO_MESSAGING_SERVICE_SID',
   'TWILIO_API_BASE_OVERRIDE',
   'SENDGRID_API_KEY',
   'SENDGRID_WEBHOOK_PUBLIC_KEY',

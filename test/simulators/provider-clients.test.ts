@@ -54,6 +54,7 @@ describe('simulator default credentials', () => {
     expect(DEFAULT_CREDENTIALS.twilio.accountSid).toBe(LOCAL_SECRET_DEFAULTS.TWILIO_ACCOUNT_SID);
     expect(DEFAULT_CREDENTIALS.twilio.authToken).toBe(LOCAL_SECRET_DEFAULTS.TWILIO_AUTH_TOKEN);
     expect(DEFAULT_CREDENTIALS.sendgrid.apiKey).toBe(LOCAL_SECRET_DEFAULTS.SENDGRID_API_KEY);
+    expect(DEFAULT_CREDENTIALS.twilio.messagingServiceSid).toBe(LOCAL_SECRET_DEFAULTS.TWILIO_MESSAGING_SERVICE_SID);
     expect(DEFAULT_CREDENTIALS.twilio.accountSid).toMatch(/^AC[0-9a-f]{32}$/);
   });
 });

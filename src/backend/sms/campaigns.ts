@@ -52,13 +52,18 @@ export function assertStatus(campaign: Pick<SMSCampaign, 'status' | 'archived_at
 }
 
 /**
- * Above this many recipients, or this send rate, statuses are reconciled in bulk from Twilio's
- * message list instead of one StatusCallback per message (docs/sms-campaigns.md).
+ * Per-message StatusCallbacks cost about two writes per message (sent, then delivered/failed).
+ * A campaign whose callbacks all fit in a small write budget (≤ CALLBACK_ALWAYS_RECIPIENTS
+ * messages, ≈ 400 writes in all) always uses them; up to CALLBACK_MAX_RECIPIENTS it uses them when
+ * its send rate keeps the callback writes ≤ ~400/min. Beyond that statuses are reconciled in bulk
+ * from Twilio's message list (docs/sms-campaigns.md), keeping Wix's 1500 writes/min for sending.
  */
+export const CALLBACK_ALWAYS_RECIPIENTS = 200;
 export const CALLBACK_MAX_RECIPIENTS = 1000;
 export const CALLBACK_MAX_RATE_PER_MINUTE = 200;
 
 export function statusTrackingFor(audience: number, rateLimit: number): 'callbacks' | 'reconcile' {
+  if (audience <= CALLBACK_ALWAYS_RECIPIENTS) return 'callbacks';
   return audience <= CALLBACK_MAX_RECIPIENTS && rateLimit <= CALLBACK_MAX_RATE_PER_MINUTE ? 'callbacks' : 'reconcile';
 }
 
