@@ -16,6 +16,17 @@ export function isExternalPackage(specifier: string): boolean {
   return name.startsWith('@wix/') || name === 'twilio' || name.startsWith('@sendgrid/') || name === 'zipcodes';
 }
 
+/**
+ * Pure-JS libraries the backend bundles share: external in backend files (Wix installs them once
+ * from the emitted package.json) instead of a copy in every `.web.js` (luxon and zod alone are
+ * ~430 KB unminified). Browser code still bundles what it uses.
+ */
+const SHARED_BACKEND_PACKAGES: ReadonlySet<string> = new Set(['luxon', 'zod', 'croner', 'libphonenumber-js', 'sms-segments-calculator']);
+
+export function isSharedBackendPackage(specifier: string): boolean {
+  return SHARED_BACKEND_PACKAGES.has(packageNameOf(specifier));
+}
+
 export function isNodeBuiltin(specifier: string): boolean {
   const bare = specifier.startsWith('node:') ? specifier.slice('node:'.length) : specifier;
   const first = bare.split('/')[0] ?? bare;

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
-import { isExternalPackage, isNodeBuiltin, isVeloBuiltin, isWebModuleSpecifier, siteRootOf } from '../wix-modules';
+import { isExternalPackage, isNodeBuiltin, isSharedBackendPackage, isVeloBuiltin, isWebModuleSpecifier, siteRootOf } from '../wix-modules';
 
 /** Where the bundle runs: Wix backend, the site's page/public code, or an iframe app (plain browser page). */
 export type BundleTarget = 'backend' | 'browser' | 'iframe';
@@ -35,6 +35,7 @@ export function siteModulesPlugin(options: { root: string; target: BundleTarget 
           if (target === 'iframe') return { errors: [{ text: `iframe apps run outside Wix; ${spec} is not available there` }] };
           return { path: spec, external: true };
         }
+        if (target === 'backend' && isSharedBackendPackage(spec)) return { path: spec, external: true };
         if (isNodeBuiltin(spec)) {
           if (target === 'backend') return { path: spec, external: true };
           return { errors: [{ text: `${spec} is a Node built-in; it is not available in browser code` }] };
