@@ -8,6 +8,7 @@ import { createBulkOps } from './bulk';
 import { FilterBuilder } from './chain';
 import { Engine } from './engine';
 import { createSingleOps } from './ops';
+import { PatchBuilder } from './patch';
 import { QueryBuilder } from './query';
 import type { DataEmulator, DataEmulatorOptions } from './types';
 
@@ -25,6 +26,7 @@ export function createItems(engine: Engine) {
     query: (collectionId: string): QueryBuilder => new QueryBuilder(engine, collectionId, currentCall()),
     filter: (): FilterBuilder => new FilterBuilder(),
     aggregate: (collectionId: string): AggregateBuilder => new AggregateBuilder(engine, collectionId, currentCall()),
+    patch: (collectionId: string, itemId: string): PatchBuilder => new PatchBuilder(engine, collectionId, itemId),
     ...createSingleOps(engine),
     ...createBulkOps(engine),
   };

@@ -13,9 +13,9 @@ import { createLogger, elevatedCollection, now as clockNow, Permissions } from '
 import { defineWebMethod, UserFacingError } from './service';
 import { requireRecruiter } from './tenancy';
 import { campaignAnalytics, listReplies } from './sms/analytics';
-import { applyUpdate, assertStatus, assertTemplates, campaignFields, CampaignInput, CampaignUpdate, EDITABLE_STATUSES, estimateFor, statusTrackingFor, templatesOf } from './sms/campaigns';
+import { applyUpdate, assertStatus, assertTemplates, campaignFields, CampaignInput, CampaignUpdate, EDITABLE_STATUSES, editableFields, estimateFor, statusTrackingFor, templatesOf } from './sms/campaigns';
 import { campaignStats } from './sms/lifecycle';
-import { messages } from './sms/records';
+import { messages, patchCampaign } from './sms/records';
 import { runSmsScheduler } from './sms/scheduler';
 import { cancelPendingTo } from './sms/webhooks';
 
@@ -106,7 +106,9 @@ export const updateSMSCampaign = defineWebMethod({
     const next = applyUpdate(campaign, updates);
     assertTemplates(templatesOf(next));
     const estimate = await estimateFor(ctx.carrier, next.audience_filter, templatesOf(next));
-    const saved = await campaignsDb().update({ ...next, audience_count: estimate.audienceCount, cost_estimate: estimate.costEstimate });
+    // Field-level write, only while still editable: a concurrent pause/sender write is kept, a campaign sent meanwhile is not edited.
+    const saved = await patchCampaign(campaignId, { ...editableFields(next), audience_count: estimate.audienceCount, cost_estimate: estimate.costEstimate }, (f) => f.hasSome('status', [...EDITABLE_STATUSES]).isEmpty('archived_at'));
+    if (!saved) throw new UserFacingError('This campaign changed state while you were editing; reload it and try again.', 'CONFLICT');
     return { campaign: summary(saved) };
   },
 });
@@ -123,7 +125,9 @@ export const deleteSMSCampaign = defineWebMethod({
       return { archived: false };
     }
     const at = clockNow();
-    await campaignsDb().update({ ...campaign, archived_at: at, status: campaign.status === 'active' || campaign.status === 'scheduled' ? 'paused' : campaign.status, paused_at: campaign.paused_at ?? at, next_run_at: null });
+    // Archiving stops sending (status paused unless it already finished); only these fields are written.
+    const stopped = campaign.status === 'active' || campaign.status === 'scheduled' || campaign.status === 'paused';
+    await patchCampaign(campaignId, { archived_at: at, next_run_at: null, ...(stopped ? { status: 'paused' as const, paused_at: campaign.paused_at ?? at } : {}) });
     return { archived: true };
   },
 });
@@ -149,17 +153,21 @@ export const sendSMSCampaign = defineWebMethod({
     const estimate = await estimateFor(ctx.carrier, campaign.audience_filter, templatesOf(campaign));
     if (estimate.audienceCount === 0) throw new UserFacingError('No driver in this audience can be reached by SMS.', 'INVALID_INPUT');
     const at = clockNow();
-    await campaignsDb().update({
-      ...campaign,
-      status: 'active',
-      started_at: at,
-      next_run_at: at,
-      run_number: campaign.run_number ?? 0,
-      audience_done: false,
-      audience_count: estimate.audienceCount,
-      cost_estimate: estimate.costEstimate,
-      status_tracking: statusTrackingFor(estimate.audienceCount, campaign.rate_limit),
-    });
+    const started = await patchCampaign(
+      campaignId,
+      {
+        status: 'active',
+        started_at: at,
+        next_run_at: at,
+        run_number: campaign.run_number ?? 0,
+        audience_done: false,
+        audience_count: estimate.audienceCount,
+        cost_estimate: estimate.costEstimate,
+        status_tracking: statusTrackingFor(estimate.audienceCount, campaign.rate_limit),
+      },
+      (f) => f.hasSome('status', ['draft', 'scheduled']).isEmpty('archived_at'),
+    );
+    if (!started) throw new UserFacingError('This campaign changed state meanwhile; reload it and try again.', 'CONFLICT');
     await kickSender(campaignId);
     return { messagesQueued: estimate.audienceCount, estimatedCost: estimate.costEstimate };
   },
@@ -175,16 +183,20 @@ export const scheduleSMSCampaign = defineWebMethod({
     if (scheduledTime.getTime() <= clockNow().getTime()) throw new UserFacingError('Choose a time in the future.', 'INVALID_INPUT');
     assertTemplates(templatesOf(campaign));
     const estimate = await estimateFor(ctx.carrier, campaign.audience_filter, templatesOf(campaign));
-    await campaignsDb().update({
-      ...campaign,
-      status: 'scheduled',
-      scheduled_time: scheduledTime,
-      schedule_type: campaign.schedule_type === 'recurring' ? 'recurring' : 'scheduled',
-      next_run_at: scheduledTime,
-      audience_count: estimate.audienceCount,
-      cost_estimate: estimate.costEstimate,
-      status_tracking: statusTrackingFor(estimate.audienceCount, campaign.rate_limit),
-    });
+    const scheduled = await patchCampaign(
+      campaignId,
+      {
+        status: 'scheduled',
+        scheduled_time: scheduledTime,
+        schedule_type: campaign.schedule_type === 'recurring' ? 'recurring' : 'scheduled',
+        next_run_at: scheduledTime,
+        audience_count: estimate.audienceCount,
+        cost_estimate: estimate.costEstimate,
+        status_tracking: statusTrackingFor(estimate.audienceCount, campaign.rate_limit),
+      },
+      (f) => f.hasSome('status', ['draft', 'scheduled']).isEmpty('archived_at'),
+    );
+    if (!scheduled) throw new UserFacingError('This campaign changed state meanwhile; reload it and try again.', 'CONFLICT');
     return { scheduledFor: scheduledTime };
   },
 });
@@ -196,8 +208,12 @@ export const pauseSMSCampaign = defineWebMethod({
   handler: async (campaignId) => {
     const { campaign } = await ownedCampaign(campaignId);
     assertStatus(campaign, ['active', 'scheduled', 'paused'], 'be paused');
-    // The sender re-reads the status before every wave: from here on it sends nothing more.
-    if (campaign.status !== 'paused') await campaignsDb().update({ ...campaign, status: 'paused', paused_at: clockNow() });
+    // Field-level write (the sender never writes `status` over it): the sender re-reads the status
+    // before every wave, so from here on it starts nothing more.
+    if (campaign.status !== 'paused') {
+      const paused = await patchCampaign(campaignId, { status: 'paused', paused_at: clockNow() }, (f) => f.hasSome('status', ['active', 'scheduled']));
+      if (!paused) throw new UserFacingError('This campaign finished or changed state meanwhile; reload it.', 'CONFLICT');
+    }
     const stats = await campaignStats(campaignId);
     return { messagesSent: stats.sent, messagesPending: Math.max(0, campaign.audience_count - stats.sent - stats.failed - stats.blocked - stats.canceled) };
   },
@@ -212,7 +228,8 @@ export const resumeSMSCampaign = defineWebMethod({
     assertStatus(campaign, ['paused'], 'be resumed');
     const at = clockNow();
     const notStarted = !campaign.started_at && campaign.scheduled_time && campaign.scheduled_time.getTime() > at.getTime();
-    await campaignsDb().update({ ...campaign, status: notStarted ? 'scheduled' : 'active', paused_at: null, next_run_at: notStarted ? campaign.scheduled_time : at });
+    const resumed = await patchCampaign(campaignId, { status: notStarted ? 'scheduled' : 'active', paused_at: null, next_run_at: notStarted ? campaign.scheduled_time : at }, (f) => f.eq('status', 'paused').isEmpty('archived_at'));
+    if (!resumed) throw new UserFacingError('This campaign changed state meanwhile; reload it.', 'CONFLICT');
     return {};
   },
 });
@@ -262,7 +279,7 @@ export const estimateSMSAudience = defineWebMethod({
   handler: async (carrierDot, filter, messageTemplate) => {
     const ctx = await requireRecruiter(carrierDot);
     const estimate = await estimateFor(ctx.carrier, filter, [messageTemplate || ' ']);
-    return { audienceCount: estimate.audienceCount, segments: estimate.segments, costEstimate: estimate.costEstimate };
+    return { audienceCount: estimate.audienceCount, segments: estimate.segments, costEstimate: estimate.costEstimate, pricePerSegment: ctx.carrier.sms_price_per_segment };
   },
 });
 

@@ -159,6 +159,26 @@ export class DataCollection<D extends CollectionDef> {
     return (await this.run(items.update)(this.def.id, valid)) as ItemOf<D>;
   }
 
+  /**
+   * Field-level update (Wix `patch`): only `fields` change, so a concurrent write of other fields is
+   * kept. With `condition`, the item is patched only if it matches the filter; the result is then
+   * `null` when it didn't. Fields are validated against their own schemas.
+   */
+  async patch(id: string, fields: Partial<Omit<ItemOf<D>, '_id' | '_createdDate' | '_updatedDate' | '_owner'>>, options: { condition?: WixDataFilter } = {}): Promise<ItemOf<D> | null> {
+    const unknown = Object.keys(fields).filter((k) => !(k in this.def.schema.shape) || k.startsWith('_'));
+    if (unknown.length > 0) throw new ItemValidationError(this.def.id, unknown.map((k) => ({ path: k, message: 'not a patchable field' })));
+    const parsed = this.def.schema.partial().safeParse(fields);
+    if (!parsed.success) throw new ItemValidationError(this.def.id, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    const valid = parsed.data as Record<string, unknown>;
+    let builder = this.run(items.patch)(this.def.id, id);
+    for (const field of Object.keys(fields)) {
+      const value = valid[field];
+      builder = value === undefined ? builder.removeField(field) : builder.setField(field, value);
+    }
+    const result: unknown = await builder.run(options.condition ? { condition: options.condition } : {});
+    return (result ?? null) as ItemOf<D> | null;
+  }
+
   async save(item: NewItem<D>): Promise<ItemOf<D>> {
     return (await this.run(items.save)(this.def.id, this.validateNew(item))) as ItemOf<D>;
   }

@@ -2,8 +2,11 @@
 import type { SMSCampaign, SMSMessage } from '../collections/sms';
 import type { ReplyState } from '../collections/vocabulary';
 import { summarizeExperiment } from '../outreach';
+import { SMSOptOuts } from '../collections/sms';
+import { optOutStateOf } from '../outreach/compliance';
+import { elevatedCollection } from '../platform/data';
 import { campaignStats } from './lifecycle';
-import { messages } from './records';
+import { campaigns, driversByIds, messages } from './records';
 
 async function countByVariant(campaignId: string, extra: 'reply' | 'sent'): Promise<Map<string, number>> {
   const base = messages().filter().eq('campaign_id', campaignId);
@@ -68,14 +71,20 @@ export interface ReplyView {
   readonly reply: string;
   readonly replyAt: Date | null;
   readonly state: ReplyState;
+  /** "First Last" of the driver profile, or null when the profile is gone. */
+  readonly driverName: string | null;
+  readonly campaignName: string | null;
+  /** The driver opted out (by this reply thread, or since): no reply can be sent. */
+  readonly optedOut: boolean;
 }
 
 export function maskedPhone(phone: string): string {
   return phone.length > 4 ? `${'•'.repeat(Math.max(0, phone.length - 4))}${phone.slice(-4)}` : phone;
 }
 
-export function replyView(m: SMSMessage): ReplyView {
+export function replyView(m: SMSMessage, extra: Pick<ReplyView, 'driverName' | 'campaignName' | 'optedOut'> = { driverName: null, campaignName: null, optedOut: m.opted_out }): ReplyView {
   return {
+    ...extra,
     messageId: m._id,
     campaignId: m.campaign_id,
     driverId: m.driver_id ?? null,
@@ -98,5 +107,22 @@ export async function listReplies(carrierDot: string, filters: ReplyFilters): Pr
     messages().find((q) => build(q).descending('reply_at'), { limit: filters.limit ?? 50, skip: filters.skip ?? 0 }),
     messages().count(build),
   ]);
-  return { replies: items.map(replyView), total };
+  // Names and opt-out state for the page: three reads for the whole page of replies.
+  const phones = [...new Set(items.map((m) => m.phone_number))];
+  const campaignIds = [...new Set(items.map((m) => m.campaign_id))];
+  const [people, named, optOuts] = await Promise.all([
+    driversByIds([...new Set(items.map((m) => m.driver_id ?? '').filter((id) => id !== ''))]),
+    campaignIds.length > 0 ? campaigns().find((q) => q.hasSome('_id', campaignIds), { limit: 1000 }) : Promise.resolve([]),
+    phones.length > 0 ? elevatedCollection(SMSOptOuts).find((q) => q.hasSome('phone_number', phones).hasSome('carrier_dot', [carrierDot, 'all']), { limit: 1000 }) : Promise.resolve([]),
+  ]);
+  const nameOf = new Map(people.map((d) => [d._id, `${d.first_name} ${d.last_name}`]));
+  const campaignNameOf = new Map(named.map((c) => [c._id, c.campaign_name]));
+  const replies = items.map((m) =>
+    replyView(m, {
+      driverName: nameOf.get(m.driver_id ?? '') ?? null,
+      campaignName: campaignNameOf.get(m.campaign_id) ?? null,
+      optedOut: m.opted_out || optOutStateOf(optOuts, m.phone_number, carrierDot).optedOut,
+    }),
+  );
+  return { replies, total };
 }

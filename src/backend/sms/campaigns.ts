@@ -124,6 +124,24 @@ export function applyUpdate(campaign: SMSCampaign, u: CampaignUpdate): SMSCampai
   };
 }
 
+/** The fields `updateSMSCampaign` may write (what `applyUpdate` can change). */
+export function editableFields(c: SMSCampaign): Pick<SMSCampaign, 'campaign_name' | 'message_template' | 'message_variants' | 'audience_filter' | 'campaign_type' | 'schedule_type' | 'scheduled_time' | 'recurring_schedule' | 'send_window' | 'rate_limit' | 'opt_out_handling' | 'tracking_enabled'> {
+  return {
+    campaign_name: c.campaign_name,
+    message_template: c.message_template,
+    message_variants: c.message_variants,
+    audience_filter: c.audience_filter,
+    campaign_type: c.campaign_type,
+    schedule_type: c.schedule_type,
+    scheduled_time: c.scheduled_time ?? null,
+    recurring_schedule: c.recurring_schedule ?? null,
+    send_window: c.send_window,
+    rate_limit: c.rate_limit,
+    opt_out_handling: c.opt_out_handling,
+    tracking_enabled: c.tracking_enabled,
+  };
+}
+
 export function templatesOf(c: Pick<SMSCampaign, 'message_template' | 'message_variants'>): string[] {
   return [c.message_template, ...c.message_variants.map((v) => v.message_template)];
 }

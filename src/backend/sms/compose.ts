@@ -1,7 +1,8 @@
 /**
  * Turning one page of the audience into SMSMessages records (pure except for the compliance read
  * done by the caller): the compliance decision, the A/B variant, the rendered body with sender
- * identification, and the deterministic id (campaign + run + driver) that makes a rerun idempotent.
+ * identification, and the deterministic id (campaign + run + phone) that makes a rerun idempotent and
+ * gives one message per phone per run, even when a driver was imported twice under two profiles.
  */
 import type { Carrier, DriverProfile } from '../collections/people';
 import type { SMSCampaign, SMSMessage } from '../collections/sms';
@@ -12,18 +13,19 @@ import { countSmsSegments } from '../outreach';
 
 export type NewSmsMessage = NewItem<typeof SMSMessages> & { _id: string };
 
-/** `<campaign>.r<run>.` — every message id of a run starts with it (ids sort by driver id within a run). */
+/** `<campaign>.r<run>.` — every message id of a run starts with it. */
 export function runPrefix(campaignId: string, run: number): string {
   return `${campaignId}.r${run}.`;
 }
 
-export function messageId(campaignId: string, run: number, driverId: string): string {
-  return `${runPrefix(campaignId, run)}${driverId}`;
-}
-
-/** The driver id a message id ends with. */
-export function driverIdOfMessage(id: string, campaignId: string, run: number): string {
-  return id.slice(runPrefix(campaignId, run).length);
+/**
+ * `<campaign>.r<run>.p<phone digits>`: one record per phone per run, so two profiles sharing a phone
+ * (the same person imported twice) get one message. A driver without a phone (never sendable) keys
+ * on the driver id instead.
+ */
+export function messageId(campaignId: string, run: number, driver: Pick<DriverProfile, '_id' | 'phone'>): string {
+  const digits = (driver.phone ?? '').replace(/\D/g, '');
+  return `${runPrefix(campaignId, run)}${digits ? `p${digits}` : `d${driver._id}`}`;
 }
 
 /** The template a driver gets: the assigned variant's, else the campaign's. */
@@ -55,7 +57,7 @@ export function composeMessage(input: {
   const { variantId, template } = templateFor(campaign, driver._id);
   const rendered = renderSmsBody({ template, driver, carrier });
   const base = {
-    _id: messageId(campaign._id, run, driver._id),
+    _id: messageId(campaign._id, run, driver),
     campaign_id: campaign._id,
     carrier_dot: campaign.carrier_dot,
     driver_id: driver._id,

@@ -6,7 +6,8 @@ import type { CampaignStats } from '../collections/common';
 import type { SMSCampaign } from '../collections/sms';
 import { nextRecurringRun } from '../outreach';
 import { now as clockNow } from '../platform';
-import { campaigns, messages, patchCampaign } from './records';
+import type { WixDataFilter } from '../platform/data';
+import { campaigns, messages, patchCampaign, type CampaignFields } from './records';
 import type { SliceOutcome } from './sender';
 
 /** Counts per status and total cost of a campaign's messages: one aggregate request. */
@@ -40,33 +41,40 @@ async function nextHeldAt(campaignId: string): Promise<Date | null> {
   return first ? (first.send_after ?? clockNow()) : null;
 }
 
-/** Writes the campaign's next state (sender-owned fields only, on a fresh read). */
+/**
+ * Writes the campaign's next state: sender-owned fields only (patch). A status change (completed)
+ * or a new run is written only while the campaign is still `active` on this run, so a pause that
+ * landed during the slice always wins.
+ */
 export async function finishSlice(input: { campaignId: string; stop: SliceOutcome | null; audienceDone: boolean; run: number }): Promise<SliceOutcome> {
   const { campaignId, stop, audienceDone, run } = input;
   if (stop === 'paused' || stop === 'not_sendable') return stop;
   const at = clockNow();
+  const stillRunning = (f: WixDataFilter): WixDataFilter => f.eq('status', 'active').eq('run_number', run);
   if (stop === 'out_of_time' || !audienceDone) {
-    await patchCampaign(campaignId, (c) => (c.status === 'active' ? { next_run_at: at } : null));
+    await patchCampaign(campaignId, { next_run_at: at }, stillRunning);
     return 'out_of_time';
   }
   const heldAt = await nextHeldAt(campaignId);
   const stats = await campaignStats(campaignId);
+  const fresh = await campaigns().get(campaignId);
+  if (!fresh) return 'not_sendable';
+  const common = { audience_done: true, stats: { ...stats, replies: fresh.stats?.replies ?? 0, opt_outs: fresh.stats?.opt_outs ?? 0 }, actual_cost: stats.cost };
   let outcome: SliceOutcome = 'completed';
-  await patchCampaign(campaignId, (c): Partial<SMSCampaign> | null => {
-    const common = { audience_done: true, stats: { ...stats, replies: c.stats?.replies ?? 0, opt_outs: c.stats?.opt_outs ?? 0 }, actual_cost: stats.cost };
-    if (c.status !== 'active' || (c.run_number ?? 0) !== run) return common;
-    if (heldAt) {
-      outcome = 'waiting_for_held';
-      return { ...common, next_run_at: heldAt };
-    }
-    const next = c.schedule_type === 'recurring' && c.recurring_schedule ? nextRecurringRun(c.recurring_schedule, at) : null;
-    if (next) {
-      outcome = 'rescheduled';
-      return { ...common, run_number: run + 1, audience_done: false, next_run_at: next };
-    }
-    return { ...common, status: 'completed', completed_at: at, next_run_at: null };
-  });
-  return outcome;
+  let next: CampaignFields = { ...common, status: 'completed', completed_at: at, next_run_at: null };
+  const recurringAt = fresh.schedule_type === 'recurring' && fresh.recurring_schedule ? nextRecurringRun(fresh.recurring_schedule, at) : null;
+  if (heldAt) {
+    outcome = 'waiting_for_held';
+    next = { ...common, next_run_at: heldAt };
+  } else if (recurringAt) {
+    outcome = 'rescheduled';
+    next = { ...common, run_number: run + 1, audience_done: false, next_run_at: recurringAt };
+  }
+  const written = fresh.status === 'active' && (fresh.run_number ?? 0) === run ? await patchCampaign(campaignId, next, stillRunning) : null;
+  if (written) return outcome;
+  // Paused (or otherwise changed) meanwhile: record the roll-up, leave status and schedule alone.
+  await patchCampaign(campaignId, common);
+  return 'paused';
 }
 
 /** Campaigns due now (status active or scheduled, next_run_at ≤ now), oldest first: one read. */

@@ -5,7 +5,7 @@
 import { Carriers, DriverProfiles, type Carrier, type DriverProfile } from '../collections/people';
 import { SMSCampaigns, SMSMessages, type SMSCampaign, type SMSMessage } from '../collections/sms';
 import type { SmsMessageStatus } from '../collections/vocabulary';
-import { elevatedCollection } from '../platform/data';
+import { elevatedCollection, type WixDataFilter } from '../platform/data';
 import type { Delivery } from './deliver';
 import type { ProviderMessage } from './provider';
 import { advancesStatus, fromTwilioStatus } from './status';
@@ -73,11 +73,14 @@ export function applyDelivery(message: SMSMessage, delivery: Delivery, at: Date)
   }
 }
 
-/** Re-reads a campaign and writes sender-owned fields only, keeping what pause/resume/update wrote meanwhile. */
-export async function patchCampaign(campaignId: string, patch: (fresh: SMSCampaign) => Partial<SMSCampaign> | null): Promise<SMSCampaign | null> {
-  const fresh = await campaigns().get(campaignId);
-  if (!fresh) return null;
-  const changes = patch(fresh);
-  if (!changes) return fresh;
-  return campaigns().update({ ...fresh, ...changes });
+export type CampaignFields = Partial<Omit<SMSCampaign, '_id' | '_createdDate' | '_updatedDate' | '_owner'>>;
+
+/**
+ * Writes the given campaign fields only (Wix `patch`), never the whole item: a pause, resume or
+ * edit written meanwhile is kept. With `when`, only if the stored campaign still matches it
+ * (`null` when it didn't: nothing was written).
+ */
+export async function patchCampaign(campaignId: string, fields: CampaignFields, when?: (f: WixDataFilter) => WixDataFilter): Promise<SMSCampaign | null> {
+  const db = campaigns();
+  return db.patch(campaignId, fields, when ? { condition: when(db.filter()) } : {});
 }

@@ -55,7 +55,7 @@ export async function runSmsScheduler(options: SchedulerOptions): Promise<Schedu
     for (const campaign of due) {
       if (outOfTime()) break;
       if (campaign.status === 'scheduled') {
-        const activated = await patchCampaign(campaign._id, (c) => (c.status === 'scheduled' ? { status: 'active', started_at: c.started_at ?? clockNow() } : null));
+        const activated = await patchCampaign(campaign._id, { status: 'active', started_at: campaign.started_at ?? clockNow() }, (f) => f.eq('status', 'scheduled'));
         if (activated?.status !== 'active') continue;
       }
       reports.push(await sendCampaignSlice(campaign._id, { ...options, outOfTime, heartbeat }));

@@ -10,7 +10,7 @@ import { createComplianceStore } from '../adapters/complianceStore';
 import { driverSourceAdapter } from '../adapters/driverSource';
 import { decideContactBatch, streamAudience, type AudiencePorts, type ComplianceStore, type ContactDecision } from '../outreach';
 import { now as clockNow } from '../platform';
-import { composeMessage, driverIdOfMessage, runPrefix, type NewSmsMessage } from './compose';
+import { composeMessage, runPrefix, type NewSmsMessage } from './compose';
 import { createPacer, deliverWave, jitteredBackoff, realSleep, type DeliveryOptions, type OutboundSms } from './deliver';
 import { applyDeliveryEffects } from './effects';
 import { campaigns, driversByIds, findCarrier, messages, messagesByIds, applyDelivery } from './records';
@@ -58,6 +58,11 @@ export function waveSizeFor(rateLimitPerMinute: number, waveSeconds: number): nu
 
 export function statusCallbackUrl(publicBaseUrl: string, messageId: string): string {
   return `${publicBaseUrl}/_functions/twilio/status?m=${encodeURIComponent(messageId)}`;
+}
+
+/** pending/sending < held < anything else: which of two records for one phone to keep. */
+function sendRank(record: Pick<NewSmsMessage, 'status'>): number {
+  return record.status === 'pending' || record.status === 'sending' ? 0 : record.status === 'held' ? 1 : 2;
 }
 
 interface Tally {
@@ -159,11 +164,15 @@ class CampaignSender {
     this.tally.waves += 1;
     const at = clockNow();
     const { decisions } = await this.decide(drivers);
-    const composed: NewSmsMessage[] = drivers.map((driver, i) => {
+    const byId = new Map<string, NewSmsMessage>();
+    drivers.forEach((driver, i) => {
       const decision = decisions[i] ?? { action: 'block', rule: 'contact.phone_missing', reason: 'no decision' };
       const record = composeMessage({ campaign: this.campaign, carrier: this.carrier, driver, decision, run: this.run, now: at });
-      return record.status === 'pending' ? { ...record, status: 'sending', attempted_at: at } : record;
+      // Ids are per phone: of two profiles with the same phone in this wave, the more sendable one keeps the record.
+      const kept = byId.get(record._id);
+      if (!kept || sendRank(record) < sendRank(kept)) byId.set(record._id, record.status === 'pending' ? { ...record, status: 'sending', attempted_at: at } : record);
     });
+    const composed = [...byId.values()];
     const inserted = await messages().bulkInsert(composed);
     const insertedIds = new Set(inserted.insertedItemIds);
     const fresh = composed.filter((r) => insertedIds.has(r._id)) as SMSMessage[];
@@ -225,11 +234,15 @@ class CampaignSender {
     }
   }
 
-  /** Where this run's audience stream resumes: after the last driver a record was written for (one read). */
+  /**
+   * Where this run's audience stream resumes: after the highest driver id a record of this run was
+   * written for (one read; the stream is in driver-id order, records are written wave by wave).
+   * Drivers re-streamed from there whose phone already has a record are skipped by the insert.
+   */
   async resumeCursor(): Promise<string | null> {
     const prefix = runPrefix(this.campaign._id, this.run);
-    const [last] = await messages().find((q) => q.eq('campaign_id', this.campaign._id).ge('_id', prefix).lt('_id', `${prefix}\uffff`).descending('_id'), { limit: 1 });
-    return last ? driverIdOfMessage(last._id, this.campaign._id, this.run) : null;
+    const [last] = await messages().find((q) => q.eq('campaign_id', this.campaign._id).ge('_id', prefix).lt('_id', `${prefix}\uffff`).isNotEmpty('driver_id').descending('driver_id'), { limit: 1 });
+    return last?.driver_id ?? null;
   }
 }
 

@@ -98,7 +98,7 @@ export const Reply = z
   .looseObject({
     messageId: z.string(),
     campaignId: z.string().optional(),
-    campaignName: z.string().optional(),
+    campaignName: z.string().nullable().optional(),
     driverId: z.string().nullable().optional(),
     driverName: z.string().nullable().optional(),
     phone: z.string(),
