@@ -6,12 +6,14 @@ import { run as contactWindow } from './contact-window.bench';
 import { run as compliance } from './compliance.bench';
 import { run as audience } from './audience.bench';
 import { run as dataEmulator } from './data-emulator.bench';
+import { run as smsCampaign } from './sms-campaign.bench';
 
 const BENCHES: Readonly<Record<string, () => Promise<Record<string, unknown>>>> = {
   'data-emulator': () => dataEmulator(),
   audience: () => audience(),
   compliance: () => compliance(),
   'contact-window': () => contactWindow(),
+  'sms-campaign': () => smsCampaign(),
 };
 
 async function main(): Promise<void> {

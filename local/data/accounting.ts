@@ -26,6 +26,8 @@ export class Accounting {
   private writes = 0;
   private byCollection = new Map<string, { reads: number; writes: number }>();
   private readonly windows = { read: new SlidingWindow(), write: new SlidingWindow() };
+  /** Strict mode: the most requests of each kind admitted in any sliding minute. */
+  private peaks = { read: 0, write: 0 };
 
   constructor(private readonly options: DataEmulatorOptions, private readonly now: () => number) {}
 
@@ -35,8 +37,10 @@ export class Accounting {
       const t = this.now();
       const limit = info.kind === 'read' ? (this.options.quotas?.readsPerMinute ?? 3000) : (this.options.quotas?.writesPerMinute ?? 1500);
       const w = this.windows[info.kind];
-      if (w.count(t) >= limit) throw errors.quota(info.kind, limit);
+      const inWindow = w.count(t);
+      if (inWindow >= limit) throw errors.quota(info.kind, limit);
       w.add(t);
+      this.peaks[info.kind] = Math.max(this.peaks[info.kind], inWindow + 1);
     }
     const c = this.byCollection.get(info.collectionId) ?? { reads: 0, writes: 0 };
     if (info.kind === 'read') {
@@ -62,12 +66,13 @@ export class Accounting {
   stats(): DataRequestStats {
     const byCollection: Record<string, { reads: number; writes: number }> = {};
     for (const [id, c] of this.byCollection) byCollection[id] = { ...c };
-    return { reads: this.reads, writes: this.writes, byCollection };
+    return { reads: this.reads, writes: this.writes, byCollection, ...(this.options.strict ? { peakPerMinute: { reads: this.peaks.read, writes: this.peaks.write } } : {}) };
   }
 
   reset(): void {
     this.reads = 0;
     this.writes = 0;
     this.byCollection = new Map();
+    this.peaks = { read: 0, write: 0 };
   }
 }

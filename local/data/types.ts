@@ -54,6 +54,8 @@ export interface DataRequestStats {
   readonly reads: number;
   readonly writes: number;
   readonly byCollection: Readonly<Record<string, { readonly reads: number; readonly writes: number }>>;
+  /** Strict mode only: the most reads / writes admitted in any sliding minute since the last reset. */
+  readonly peakPerMinute?: { readonly reads: number; readonly writes: number };
 }
 
 /** What `createDataEmulator(options)` (local/data/index.ts) returns. */

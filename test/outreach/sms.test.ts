@@ -171,3 +171,26 @@ describe('bundled for the browser (the composer iframe)', () => {
     expect(code).not.toMatch(/require\(["']node:/);
   });
 });
+
+describe('countSmsSegments fast path for plain GSM text', () => {
+  it('gives exactly the calculator’s answer on random texts, plain and not', () => {
+    // Imported here so the property is checked against the library itself, not our fast path.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SegmentedMessage } = require('sms-segments-calculator') as typeof import('sms-segments-calculator');
+    const alphabet = 'abcXYZ019 \n!"#$%&\'()*+,-./:;<=>?@_[]{}^~|\\`€é\r';
+    let seed = 7;
+    const next = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let i = 0; i < 2000; i += 1) {
+      const length = Math.floor(next() * 400);
+      const plainOnly = i % 2 === 0;
+      const chars = plainOnly ? alphabet.slice(0, 34) : alphabet;
+      let text = '';
+      for (let k = 0; k < length; k += 1) text += chars[Math.floor(next() * chars.length)] ?? 'a';
+      const lib = new SegmentedMessage(text, 'auto', false);
+      expect(countSmsSegments(text)).toEqual({ encoding: lib.encodingName, segments: text === '' ? 0 : lib.segmentsCount, characters: lib.graphemes.length });
+    }
+  });
+});

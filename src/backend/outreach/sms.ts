@@ -50,7 +50,27 @@ function analyse(text: string, options?: SmsCountOptions): SegmentedMessage {
   return new SegmentedMessage(text, 'auto', options?.smartEncoding === true);
 }
 
+/**
+ * Printable ASCII that is in the GSM-7 basic set (one septet, one grapheme each) plus `\n`: no
+ * extension characters (`[ \ ] ^ { | } ~`), no backtick (not GSM), no `\r` (grapheme rules).
+ */
+const GSM_BASIC_ASCII = /^[A-Za-z0-9 \n!"#$%&'()*+,\-./:;<=>?@_]*$/;
+
+/**
+ * Most campaign messages are plain ASCII: count them directly (same result as the calculator, which
+ * a test checks on random texts) instead of splitting them into graphemes — the calculator costs
+ * ~0.5 ms per message, the largest cost of composing a 1000-message wave.
+ */
+function countPlainGsm(text: string): SmsSegmentCount | null {
+  if (!GSM_BASIC_ASCII.test(text)) return null;
+  const { single, multipart } = SMS_SEGMENT_LIMITS['GSM-7'];
+  const n = text.length;
+  return { encoding: 'GSM-7', segments: n === 0 ? 0 : n <= single ? 1 : Math.ceil(n / multipart), characters: n };
+}
+
 export function countSmsSegments(text: string, options?: SmsCountOptions): SmsSegmentCount {
+  const plain = countPlainGsm(text);
+  if (plain) return plain;
   const message = analyse(text, options);
   return {
     encoding: message.encodingName,

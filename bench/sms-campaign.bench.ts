@@ -1,0 +1,298 @@
+/**
+ * SMS campaign bench: a 100K-recipient campaign through the real `twilio` SDK to the Twilio simulator
+ * (its own loopback process, high per-sender throughput, no webhooks), and in the same run a bare
+ * `client.messages.create` loop against the same simulator with the same concurrency.
+ *
+ * Setup: on-disk data emulator (temp dir) with the registry's collections and the site's data hooks,
+ * the demo carrier and recruiters, 100K generated drivers (seed 42) made sendable (see `sendable`),
+ * the site clock on a weekday afternoon (Wed 2026-11-04 21:00Z: 16:00 Eastern … 11:00 Hawaii, so the
+ * 9–20 recipient-time window holds nobody) and running in real time from there. The store is seeded,
+ * closed and reopened in strict mode (`WIX_STRICT=1` semantics: 3000 reads / 1500 writes per sliding
+ * minute → WDE0014, 5 s per request → WDE0028; the quota minute runs on the site clock) for the run.
+ * The campaign is created and scheduled by the web methods as the demo recruiter, then sent by
+ * `runSmsScheduler` (one run, default budget); delivery statuses are then reconciled in bulk
+ * (`reconcilePendingStatuses`), counted separately.
+ * Run: `npx tsx bench/sms-campaign.bench.ts` (figures → bench/results/sms-campaign.json).
+ * Env: SMS_BENCH_DRIVERS (100000), SMS_BENCH_BARE (100000), SMS_BENCH_CONCURRENCY (20), SMS_BENCH_STRICT (1).
+ */
+import './lib/wix-shims';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { createDataEmulator, type DataRequestStats, type LocalDataEmulator } from '../local/data';
+import { installRuntime, runInCall, uninstallRuntime, type CallContext, type LocalMember } from '../local/runtime';
+import { DEFAULT_CREDENTIALS } from '../local/simulators/harness';
+import { DEMO_CARRIER_DOT, demoMembers } from '../local/seed/demo-entities';
+import { createTwilioSmsProvider } from '../src/backend/adapters/smsTwilio';
+import { emulatedCollectionConfigs } from '../src/backend/collections/registry';
+import type { DriverProfile } from '../src/backend/collections/people';
+import * as hooks from '../src/backend/data';
+import { createTwilioClient, type TwilioClient } from '../src/backend/providers';
+import { reconcilePendingStatuses } from '../src/backend/sms/reconcile';
+import { runSmsScheduler, type SchedulerReport } from '../src/backend/sms/scheduler';
+import { createSMSCampaign, scheduleSMSCampaign } from '../src/backend/smsCampaignService.web';
+import { peakRssMb, sampleRss, writeResults } from './lib/results';
+import { startSimulatorProcess, type SimulatorProcess } from './lib/twilio-sim-process';
+
+const ANCHOR = Date.parse('2026-11-04T21:00:00Z');
+const WALL_START = Date.now();
+/** The site clock: the anchor, running in real time (the simulator process uses the same). */
+const clock = { now: (): number => ANCHOR + (Date.now() - WALL_START) };
+const JOB: CallContext = { identity: { memberId: null, roles: ['Admin'] }, elevated: true, kind: 'job', deadline: null };
+const TEMPLATE = 'Hi {{firstName}}, regional CDL-A lanes open, home weekly. Reply YES to talk. Reply STOP to opt out.';
+const BARE_BODY = 'Hi Sam, regional CDL-A lanes open, home weekly. Reply YES to talk. Reply STOP to opt out. - Demo Freight';
+const { accountSid, authToken, fromNumber } = DEFAULT_CREDENTIALS.twilio;
+
+const mb = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
+const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function openStore(dir: string, strict: boolean, members: readonly LocalMember[]): LocalDataEmulator {
+  const emulator = createDataEmulator({ dataDir: dir, collections: emulatedCollectionConfigs(), strictCollections: true, strict, now: clock.now, hooks });
+  const byId = new Map(members.map((m) => [m._id, m]));
+  installRuntime({ dataItems: emulator.items, secrets: { get: () => undefined }, members: { get: (id) => byId.get(id) }, fetch: globalThis.fetch, clock });
+  return emulator;
+}
+
+/**
+ * Every generated driver made reachable by SMS: a valid mobile number of its home state, unique in
+ * the population (duplicates, invalid numbers and missing phones get `+1<state area code>555xxxx`),
+ * SMS consent granted, no opt-out. Everything else (names, places, time zones, history) as generated.
+ */
+function sendable(page: readonly DriverProfile[], used: Set<string>, next: Map<string, number>, areaCodes: Readonly<Record<string, readonly string[]>>): DriverProfile[] {
+  return page.map((d) => {
+    let phone = d.phone && d.phone_valid && !used.has(d.phone) ? d.phone : null;
+    const state = d.home_state ?? 'TX';
+    const codes = areaCodes[state] ?? areaCodes['TX'] ?? ['214'];
+    while (phone === null) {
+      const n = next.get(state) ?? 0;
+      next.set(state, n + 1);
+      const candidate = `+1${codes[Math.floor(n / 10_000) % codes.length] ?? '214'}555${String(n % 10_000).padStart(4, '0')}`;
+      if (!used.has(candidate) && isValidPhoneNumber(candidate)) phone = candidate;
+      if (n > 10_000 * codes.length * 2) throw new Error(`out of numbers for ${state}`);
+    }
+    used.add(phone);
+    const capturedAt = new Date(ANCHOR - 30 * 86_400_000);
+    return {
+      ...d,
+      phone,
+      phone_valid: true,
+      phone_line_type: 'mobile',
+      sms_consent: { granted: true, source: d.sms_consent?.source ?? 'web_form', captured_at: d.sms_consent?.captured_at ?? capturedAt, text_version: 'sms-2025-04', revoked_at: null },
+      sms_opted_out_at: null,
+    };
+  });
+}
+
+/** Runs in the seeding child only (the generator's modules are loaded there, not in the measured process). */
+async function seed(emulator: LocalDataEmulator, drivers: number): Promise<number> {
+  const { AREA_CODES_BY_STATE, generateDrivers } = await import('../local/seed/generate');
+  const { seedDemoData } = await import('../local/seed/seed');
+  await runInCall(JOB, () => seedDemoData({ items: emulator.items, drivers: 0, seed: 42 }));
+  const used = new Set<string>();
+  const next = new Map<string, number>();
+  let count = 0;
+  for (const page of generateDrivers({ count: drivers, seed: 42, carrierDot: DEMO_CARRIER_DOT, asOf: new Date(ANCHOR) })) {
+    const result = await runInCall(JOB, () => emulator.items.bulkInsert('DriverProfiles', sendable(page, used, next, AREA_CODES_BY_STATE)));
+    count += result.inserted;
+  }
+  return count;
+}
+
+function twilioClient(baseUrl: string): TwilioClient {
+  // As the site builds it (twilioFromSecrets), pointed at the simulator.
+  return createTwilioClient({ accountSid, authToken, apiBaseOverride: baseUrl, requestClientOptions: { timeout: 10_000, keepAlive: true } });
+}
+
+/** `client.messages.create` in a loop, `concurrency` in flight, to valid Dallas numbers. */
+async function bareLoop(client: TwilioClient, count: number, concurrency: number): Promise<Record<string, unknown>> {
+  let next = 0;
+  let failed = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < count; i = next++) {
+      try {
+        await client.messages.create({ to: `+1214555${String(i % 10_000).padStart(4, '0')}`, from: fromNumber, body: BARE_BODY });
+      } catch {
+        failed += 1;
+      }
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, () => worker()));
+  const ms = performance.now() - start;
+  sampleRss();
+  return { messages: count, failed, concurrency, ms: Math.round(ms), messagesPerSecond: Math.round(count / (ms / 1000)) };
+}
+
+function requestFigures(stats: DataRequestStats, perMessages: number): Record<string, unknown> {
+  const total = stats.reads + stats.writes;
+  const per = (n: number): number => (perMessages === 0 ? 0 : round((n / perMessages) * 1000, 2));
+  return { reads: stats.reads, writes: stats.writes, total, per1000: { reads: per(stats.reads), writes: per(stats.writes), total: per(total) }, byCollection: stats.byCollection, ...(stats.peakPerMinute ? { peakPerMinute: stats.peakPerMinute } : {}) };
+}
+
+interface CampaignRun {
+  readonly figures: Record<string, unknown>;
+  readonly peakRssMb: number;
+  readonly peakHeap: Record<string, number>;
+}
+
+async function campaign(emulator: LocalDataEmulator, client: TwilioClient, recruiter: LocalMember, concurrency: number): Promise<CampaignRun> {
+  const asRecruiter = <T>(fn: () => Promise<T>): Promise<T> => runInCall({ identity: { memberId: recruiter._id, roles: recruiter.roles }, elevated: false, kind: 'webMethod', deadline: null }, fn);
+  emulator.resetStats();
+  const created = await asRecruiter(() => createSMSCampaign(DEMO_CARRIER_DOT, { name: 'bench 100K', messageTemplate: TEMPLATE, audienceFilter: {}, rateLimit: 100_000 }));
+  if (!created.success) throw new Error(`createSMSCampaign: ${created.error}`);
+  const scheduled = await asRecruiter(() => scheduleSMSCampaign(created.campaignId, new Date(clock.now() + 1_000)));
+  if (!scheduled.success) throw new Error(`scheduleSMSCampaign: ${scheduled.error}`);
+  const setupRequests = emulator.stats();
+  await sleep(1_100);
+
+  const provider = createTwilioSmsProvider({ client, sender: { from: fromNumber } });
+  let peak = process.memoryUsage.rss();
+  const heap = { usedMb: 0, totalMb: 0, externalMb: 0 };
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heap.usedMb = Math.max(heap.usedMb, mb(m.heapUsed));
+    heap.totalMb = Math.max(heap.totalMb, mb(m.heapTotal));
+    heap.externalMb = Math.max(heap.externalMb, mb(m.external));
+    sampleRss();
+  }, 100);
+  emulator.resetStats();
+  let report: SchedulerReport | null = null;
+  let error: string | null = null;
+  const start = performance.now();
+  try {
+    report = await runInCall(JOB, () => runSmsScheduler({ provider, publicBaseUrl: null, holder: 'bench', concurrency, senderPerSecond: null, reconcile: false }));
+  } catch (e) {
+    error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  }
+  const sendMs = performance.now() - start;
+  const sendStats = emulator.stats();
+  const slice = report?.campaigns[0];
+  const sent = slice?.sent ?? 0;
+  const records = sent + (slice?.failed ?? 0) + (slice?.held ?? 0) + (slice?.blocked ?? 0);
+
+  // Let the simulator finish its status machine (sent after 1 s, DLR after 2–8 s), then reconcile.
+  await sleep(9_000);
+  emulator.resetStats();
+  let reconcile: Record<string, unknown>;
+  const rStart = performance.now();
+  try {
+    const r = await runInCall(JOB, () => reconcilePendingStatuses({ provider }));
+    reconcile = { ...r, ms: Math.round(performance.now() - rStart), dataRequests: requestFigures(emulator.stats(), sent) };
+  } catch (e) {
+    reconcile = { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), ms: Math.round(performance.now() - rStart), dataRequests: requestFigures(emulator.stats(), sent) };
+  }
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage.rss());
+  const quotaErrors = error !== null && /WDE0014/.test(error);
+  return {
+    peakRssMb: mb(peak),
+    peakHeap: heap,
+    figures: {
+      campaignId: created.campaignId,
+      audienceCount: created.audienceCount,
+      createAndScheduleRequests: { reads: setupRequests.reads, writes: setupRequests.writes },
+      outcome: report?.outcome ?? 'error',
+      sliceOutcome: slice?.outcome ?? null,
+      error,
+      records,
+      sent,
+      failed: slice?.failed ?? 0,
+      held: slice?.held ?? 0,
+      blocked: slice?.blocked ?? 0,
+      waves: slice?.waves ?? 0,
+      sendMs: Math.round(sendMs),
+      messagesPerSecond: Math.round(sent / (sendMs / 1000)),
+      dataRequests: requestFigures(sendStats, sent),
+      reconcile,
+      strictQuotaErrors: quotaErrors,
+    },
+  };
+}
+
+export async function run(options: { drivers?: number; bare?: number; concurrency?: number; strict?: boolean } = {}): Promise<Record<string, unknown>> {
+  const drivers = options.drivers ?? 100_000;
+  const bareCount = options.bare ?? 100_000;
+  const concurrency = options.concurrency ?? 20;
+  const strict = options.strict ?? true;
+  const members = demoMembers();
+  const recruiter = members.find((m) => m._id === 'member-recruiter-1');
+  if (!recruiter) throw new Error('no demo recruiter');
+  const dir = mkdtempSync(join(tmpdir(), 'sms-campaign-bench-'));
+  let sim: SimulatorProcess | null = null;
+  try {
+    // Seeded in a child process: the generator's datasets and garbage stay out of this process's RSS.
+    const seedStart = performance.now();
+    const seedOut = execFileSync(process.execPath, [...process.execArgv, __filename, '--seed-child', dir, String(drivers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const seeded = Number(seedOut.trim().split('\n').pop() ?? '0');
+    const seedMs = Math.round(performance.now() - seedStart);
+    const emulator = openStore(dir, strict, members);
+    sim = await startSimulatorProcess({ anchorMs: ANCHOR, wallStartMs: WALL_START, mps: 1_000_000 });
+    const client = twilioClient(sim.baseUrl);
+    (globalThis as { gc?: () => void }).gc?.();
+    const rssAfterSetupMb = mb(process.memoryUsage.rss());
+
+    // Warm the SDK's connection pool and the simulator's code paths, then the bare loop.
+    await bareLoop(client, 200, concurrency);
+    const bare = await bareLoop(client, bareCount, concurrency);
+    const rssAfterBareMb = mb(process.memoryUsage.rss());
+    await sim.reset();
+
+    const result = await campaign(emulator, client, recruiter, concurrency);
+    const simStats = await sim.stats();
+    emulator.close();
+    const c = result.figures;
+    const campaignRate = typeof c['messagesPerSecond'] === 'number' ? c['messagesPerSecond'] : 0;
+    const bareRate = typeof bare['messagesPerSecond'] === 'number' ? bare['messagesPerSecond'] : 0;
+    const per1000 = ((c['dataRequests'] as { per1000: { total: number } } | undefined)?.per1000.total ?? 0);
+    const figures = {
+      drivers: seeded,
+      carrierDot: DEMO_CARRIER_DOT,
+      siteClock: new Date(ANCHOR).toISOString(),
+      seedMs,
+      concurrency,
+      strict,
+      simulator: { process: 'separate (loopback)', mpsPerSender: 1_000_000, webhooks: 'none (no StatusCallback; reconcile tracking)', messagesStored: simStats.messages, rssMb: simStats.rssMb },
+      bareLoop: bare,
+      campaign: c,
+      rss: { afterSetupMb: rssAfterSetupMb, afterBareLoopMb: rssAfterBareMb, peakDuringCampaignMb: result.peakRssMb, peakHeapDuringCampaign: result.peakHeap, processMaxRssMb: peakRssMb() },
+      targets: {
+        campaignVsBare: { value: bareRate === 0 ? 0 : round(campaignRate / bareRate, 3), target: 0.7, met: bareRate > 0 && campaignRate / bareRate >= 0.7 },
+        campaignMessagesPerSecond: { value: campaignRate, target: 1500, met: campaignRate >= 1500 },
+        dataRequestsPer1000: { value: per1000, target: 10, met: per1000 <= 10 },
+        peakRssMb: { value: result.peakRssMb, target: 300, met: result.peakRssMb <= 300 },
+        strictQuotas: { strict, wde0014: c['strictQuotaErrors'] === true, error: c['error'] ?? null },
+      },
+    };
+    const path = writeResults('sms-campaign', figures);
+    return { ...figures, path };
+  } finally {
+    await sim?.stop();
+    uninstallRuntime();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module && process.argv[2] === '--seed-child') {
+  const store = openStore(process.argv[3] ?? '', false, []);
+  seed(store, Number(process.argv[4] ?? 0))
+    .then((n) => {
+      store.close();
+      process.stdout.write(`${n}\n`);
+    })
+    .catch((e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    });
+} else if (require.main === module) {
+  const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+  run({ drivers: env('SMS_BENCH_DRIVERS', 100_000), bare: env('SMS_BENCH_BARE', 100_000), concurrency: env('SMS_BENCH_CONCURRENCY', 20), strict: env('SMS_BENCH_STRICT', 1) !== 0 })
+    .then((f) => process.stdout.write(`${JSON.stringify(f, null, 2)}\n`))
+    .catch((e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    });
+}
