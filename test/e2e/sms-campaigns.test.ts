@@ -4,56 +4,22 @@
  * it; the real `twilio` SDK talks to the Twilio simulator; deliveries, a driver's reply and a STOP
  * (sent from the simulator's handset API) appear in the page.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type FrameLocator } from 'playwright-core';
-import * as z from 'zod';
+import type { Browser, FrameLocator } from 'playwright-core';
+import { getData as browseData, hasChromium, launchChromium, startHostProcess, stopHostProcess, type DataPage, type HostProcess } from './support';
+import type * as z from 'zod';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.resolve(__dirname, '..', '..');
 const RECRUITER_ID = 'member-recruiter-1';
-const missing = fs.existsSync(CHROMIUM) ? [] : ['Chromium (apt-get install -y chromium)'];
-if (missing.length > 0) console.warn(`Skipping the SMS campaigns browser test: missing ${missing.join('; ')}.`);
-const describeBrowser = missing.length === 0 ? describe : describe.skip;
+if (!hasChromium) console.warn('Skipping the SMS campaigns browser test: missing Chromium (apt-get install -y chromium).');
+const describeBrowser = hasChromium ? describe : describe.skip;
 
-const DataPage = z.object({ totalCount: z.number(), items: z.array(z.record(z.string(), z.unknown())) });
+/** A weekday afternoon in every US zone, so federal and state quiet hours hold nobody. */
+const CLOCK_START = '2026-01-21T19:00:00Z';
 
-async function startHostProcess(dataDir: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'local', 'host', 'main.ts')], {
-    cwd: ROOT,
-    // A weekday afternoon in every US zone, so federal and state quiet hours hold nobody.
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SEED_DRIVERS: '200', WIX_STRICT: '', CLOCK_SPEED: '1', CLOCK_START: '2026-01-21T19:00:00Z' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const base = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`host exited with ${String(code)} before listening:\n${output}`)));
-  });
-  return { child, base };
-}
-
-async function adminCookie(base: string): Promise<string> {
-  const res = await fetch(`${base}/_local/signin`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ memberId: 'member-admin', returnTo: '/' }).toString(),
-    redirect: 'manual',
-  });
-  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-}
-
-async function getData(base: string, collection: string, ...eq: string[]): Promise<z.infer<typeof DataPage>> {
-  const query = eq.map((e) => `&eq=${encodeURIComponent(e)}`).join('');
-  const res = await fetch(`${base}/_local/api/data/${collection}?limit=50${query}`, { headers: { cookie: await adminCookie(base) } });
-  return DataPage.parse(await res.json());
+function getData(base: string, collection: string, ...eq: string[]): Promise<z.infer<typeof DataPage>> {
+  return browseData(base, collection, { eq, limit: 50 });
 }
 
 /** The Twilio simulator's console, as linked from the host's home page. */
@@ -78,23 +44,19 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
 }
 
 describeBrowser('SMS campaigns page end to end in headless Chromium', () => {
-  let host: Awaited<ReturnType<typeof startHostProcess>>;
+  let host: HostProcess;
   let browser: Browser;
   let dataDir: string;
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sms-e2e-'));
-    host = await startHostProcess(dataDir);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    host = await startHostProcess(dataDir, { CLOCK_START });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (host?.child.exitCode === null) {
-      const exited = new Promise((resolve) => host.child.once('exit', resolve));
-      host.child.kill('SIGTERM');
-      await exited;
-    }
+    await stopHostProcess(host);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

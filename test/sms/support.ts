@@ -1,4 +1,5 @@
 /** Shared setup of the SMS tests: runtime, seeded tenant, the stand-in, the real SDK, fault injection. */
+import { mulberry32 } from '../../local/prng';
 import { DEFAULT_CREDENTIALS } from '../../local/simulators/harness';
 import { seedDemoData } from '../../local/seed/seed';
 import { demoMembers, DEMO_CARRIER_DOT } from '../../local/seed/demo-entities';
@@ -62,16 +63,7 @@ export class KilledError extends Error {
 }
 
 /** Seeded PRNG (mulberry32). */
-export function rngOf(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rngOf = mulberry32;
 
 /**
  * Wraps the port: after `killAfter` calls every call throws KilledError (the process is gone);
