@@ -3,7 +3,7 @@
  * is created once per canvas and updated in place on every poll. Each canvas carries an
  * `aria-label` with the same numbers, and the views print them as text too.
  */
-import { ArcElement, BarController, BarElement, CategoryScale, Chart, DoughnutController, Legend, LinearScale, Tooltip } from 'chart.js';
+import { ArcElement, BarController, BarElement, CategoryScale, Chart, DoughnutController, Legend, LinearScale, Tooltip, type ChartData } from 'chart.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, DoughnutController, ArcElement, Tooltip, Legend);
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -30,23 +30,29 @@ function colorsOf(series: Series): string[] {
   return series.labels.map((_, i) => series.colors?.[i] ?? PALETTE[i % PALETTE.length] ?? '#2f6fed');
 }
 
-/** Horizontal bars: the delivery funnel, reply rates per variant. */
-export function barChart(canvas: HTMLCanvasElement, title: string, series: Series, options: { horizontal?: boolean; max?: number } = {}): void {
+/**
+ * Labels the canvas and draws the series: updates the canvas's chart in place when it has one,
+ * otherwise creates it with `create` (the chart type's own options).
+ */
+function drawSeries(canvas: HTMLCanvasElement, title: string, series: Series, dataset: Record<string, unknown>, create: (data: ChartData, format: (v: number) => string) => Chart): void {
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', describe(title, series));
+  const data: ChartData = { labels: [...series.labels], datasets: [{ label: title, data: [...series.values], backgroundColor: colorsOf(series), ...dataset }] };
   const existing = charts.get(canvas);
-  const data = { labels: [...series.labels], datasets: [{ label: title, data: [...series.values], backgroundColor: colorsOf(series), borderRadius: 4 }] };
   if (existing) {
     existing.data = data;
     existing.update('none');
     return;
   }
-  const format = series.format ?? ((v: number) => String(v));
-  charts.set(
-    canvas,
+  charts.set(canvas, create(data, series.format ?? ((v: number) => String(v))));
+}
+
+/** Horizontal bars: the delivery funnel, reply rates per variant. */
+export function barChart(canvas: HTMLCanvasElement, title: string, series: Series, options: { horizontal?: boolean; max?: number } = {}): void {
+  drawSeries(canvas, title, series, { borderRadius: 4 }, (data, format) =>
     new Chart(canvas, {
       type: 'bar',
-      data,
+      data: data as ChartData<'bar'>,
       options: {
         indexAxis: options.horizontal === false ? 'x' : 'y',
         animation: false,
@@ -64,21 +70,10 @@ export function barChart(canvas: HTMLCanvasElement, title: string, series: Serie
 
 /** Doughnut: the cost breakdown. */
 export function doughnutChart(canvas: HTMLCanvasElement, title: string, series: Series): void {
-  canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', describe(title, series));
-  const existing = charts.get(canvas);
-  const data = { labels: [...series.labels], datasets: [{ label: title, data: [...series.values], backgroundColor: colorsOf(series), borderWidth: 1 }] };
-  if (existing) {
-    existing.data = data;
-    existing.update('none');
-    return;
-  }
-  const format = series.format ?? ((v: number) => String(v));
-  charts.set(
-    canvas,
+  drawSeries(canvas, title, series, { borderWidth: 1 }, (data, format) =>
     new Chart(canvas, {
       type: 'doughnut',
-      data,
+      data: data as ChartData<'doughnut'>,
       options: {
         animation: false,
         responsive: true,
