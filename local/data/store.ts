@@ -41,6 +41,36 @@ function quoteIdent(name: string): string {
 
 type Row = { rowid: number; data: string };
 
+/**
+ * Prepared statements by SQL text, least recently used evicted beyond `limit`: `hasSome` lists put
+ * one placeholder per value in the SQL, so every distinct list length is a new statement, and a
+ * long campaign would otherwise keep thousands of them.
+ */
+class StatementCache<R> {
+  private readonly statements = new Map<string, Database.Statement<unknown[], R>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly limit = 256,
+  ) {}
+
+  get(sql: string): Database.Statement<unknown[], R> {
+    const found = this.statements.get(sql);
+    if (found) {
+      this.statements.delete(sql);
+      this.statements.set(sql, found);
+      return found;
+    }
+    const statement = this.db.prepare<unknown[], R>(sql);
+    this.statements.set(sql, statement);
+    if (this.statements.size > this.limit) {
+      const oldest = this.statements.keys().next().value;
+      if (oldest !== undefined) this.statements.delete(oldest);
+    }
+    return statement;
+  }
+}
+
 export class CollectionStore implements FieldInfo {
   readonly id: string;
   private readonly table: string;
@@ -53,10 +83,12 @@ export class CollectionStore implements FieldInfo {
     truncate: Database.Statement<[]>;
     addArrayPath: Database.Statement<[string, string]>;
   };
-  private readonly cache = new Map<string, Database.Statement<unknown[], Row>>();
-  private readonly countCache = new Map<string, Database.Statement<unknown[], { n: number }>>();
+  private readonly cache: StatementCache<Row>;
+  private readonly countCache: StatementCache<{ n: number }>;
 
   constructor(private readonly db: Db, config: EmulatedCollectionConfig) {
+    this.cache = new StatementCache<Row>(db);
+    this.countCache = new StatementCache<{ n: number }>(db);
     this.id = config.id;
     this.table = quoteIdent(`items:${config.id}`);
     db.exec(`CREATE TABLE IF NOT EXISTS ${this.table} (_id TEXT PRIMARY KEY NOT NULL, data TEXT NOT NULL)`);
@@ -148,12 +180,7 @@ export class CollectionStore implements FieldInfo {
   }
 
   private prepared(sql: string): Database.Statement<unknown[], Row> {
-    let s = this.cache.get(sql);
-    if (!s) {
-      s = this.db.prepare<unknown[], Row>(sql);
-      this.cache.set(sql, s);
-    }
-    return s;
+    return this.cache.get(sql);
   }
 
   /** One page of matching items (`limit` may be +1 to learn whether more exist). */
@@ -238,12 +265,7 @@ export class CollectionStore implements FieldInfo {
     const part = translate(filter, this);
     if (part?.exact) {
       const sql = `SELECT COUNT(*) AS n FROM ${this.table} WHERE ${part.sql}`;
-      let s = this.countCache.get(sql);
-      if (!s) {
-        s = this.db.prepare<unknown[], { n: number }>(sql);
-        this.countCache.set(sql, s);
-      }
-      return s.get(...part.params)?.n ?? 0;
+      return this.countCache.get(sql).get(...part.params)?.n ?? 0;
     }
     return this.scan(part ? part.sql : '1', part ? [...part.params] : [], 'rowid', filter, false).length;
   }
