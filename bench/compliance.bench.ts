@@ -7,14 +7,13 @@
 import './lib/wix-shims';
 import { DEFAULT_SEND_WINDOW } from '../src/backend/collections/common';
 import { Carriers, DriverProfiles, type DriverProfile } from '../src/backend/collections/people';
-import { SMSOptOuts, type SMSOptOut } from '../src/backend/collections/sms';
-import type { ContactChannel } from '../src/backend/collections/vocabulary';
+import { SMSOptOuts } from '../src/backend/collections/sms';
 import { createComplianceStore } from '../src/backend/adapters/complianceStore';
 import { elevatedCollection } from '../src/backend/platform/data';
-import { decideContactBatch, decideContactBatchWith, type NewContactEvent } from '../src/backend/outreach/compliance';
-import { demoCarrier, generateDrivers } from '../local/seed/generate';
-import { mulberry32 } from '../local/prng';
+import { decideContactBatch, decideContactBatchWith } from '../src/backend/outreach/compliance';
+import { demoCarrier } from '../local/seed/generate';
 import { installTestRuntime } from '../test/support/runtime';
+import { contactHistoryFor, generatedDrivers } from '../test/outreach/compliance-fixtures';
 import { medianMs, writeResults } from './lib/results';
 
 const DOT = '2233445';
@@ -23,29 +22,13 @@ const CAMPAIGN = 'bench-campaign';
 const CAPS = { maxPerDriver: 2, perDays: 7 };
 const BATCH = 1000;
 const BATCHES = 10;
-const HOUR = 3_600_000;
 
 function population(count: number, seed: number): DriverProfile[] {
-  const out: DriverProfile[] = [];
-  for (const page of generateDrivers({ count, seed, carrierDot: DOT, asOf: NOW })) out.push(...page);
-  return out;
+  return generatedDrivers(count, seed, NOW);
 }
 
-function historyFor(drivers: readonly DriverProfile[], seed: number): { events: NewContactEvent[]; optOuts: SMSOptOut[] } {
-  const r = mulberry32(seed);
-  const channels: ContactChannel[] = ['sms', 'email', 'voicemail', 'call'];
-  const events: NewContactEvent[] = [];
-  const optOuts: SMSOptOut[] = [];
-  drivers.forEach((d, i) => {
-    const n = Math.floor(r() * 4);
-    for (let k = 0; k < n; k += 1) {
-      events.push({ carrier_dot: DOT, driver_id: d._id, channel: channels[Math.floor(r() * 4)] ?? 'sms', at: new Date(NOW.getTime() - Math.floor(r() * 24 * 8 * HOUR)), campaign_id: r() < 0.5 ? CAMPAIGN : null, message_id: `m-${seed}-${i}-${k}` });
-    }
-    if (d.phone && r() < 0.05 && !optOuts.some((o) => o.phone_number === d.phone)) {
-      optOuts.push({ _id: `${d.phone}|${DOT}`, phone_number: d.phone, driver_id: d._id, carrier_dot: DOT, opted_out_at: new Date('2026-01-01T00:00:00Z'), opt_out_source: 'STOP_keyword', resubscribed: false, resubscribed_at: null });
-    }
-  });
-  return { events, optOuts };
+function historyFor(drivers: readonly DriverProfile[], seed: number): ReturnType<typeof contactHistoryFor> {
+  return contactHistoryFor(drivers, { seed, now: NOW, campaignId: CAMPAIGN });
 }
 
 async function pureThroughput(): Promise<Record<string, unknown>> {

@@ -2,6 +2,10 @@
 import type { ConsentRecord } from '../../src/backend/collections/common';
 import type { Carrier, DriverProfile } from '../../src/backend/collections/people';
 import type { SMSOptOut } from '../../src/backend/collections/sms';
+import type { ContactChannel } from '../../src/backend/collections/vocabulary';
+import type { NewContactEvent } from '../../src/backend/outreach/compliance';
+import { generateDrivers } from '../../local/seed/generate';
+import { mulberry32 } from '../../local/prng';
 
 export const DOT = '2233445';
 export const OTHER_DOT = '9988776';
@@ -92,3 +96,37 @@ export function optOut(o: Partial<SMSOptOut> = {}): SMSOptOut {
 
 export const hours = (n: number): number => n * 60 * 60 * 1000;
 export const ago = (now: Date, ms: number): Date => new Date(now.getTime() - ms);
+
+/** Generated drivers of the fixture carrier, as of `asOf`. */
+export function generatedDrivers(count: number, seed: number, asOf: Date): DriverProfile[] {
+  const out: DriverProfile[] = [];
+  for (const page of generateDrivers({ count, seed, carrierDot: DOT, asOf })) out.push(...page);
+  return out;
+}
+
+/** Deterministic contact history and opt-outs for a population. */
+export function contactHistoryFor(
+  drivers: readonly DriverProfile[],
+  options: { seed: number; now: Date; campaignId: string },
+): { events: NewContactEvent[]; optOuts: SMSOptOut[] } {
+  const { seed, now: NOW, campaignId: CAMPAIGN } = options;
+  const r = mulberry32(seed);
+  const channels: ContactChannel[] = ['sms', 'email', 'voicemail', 'call'];
+  const events: NewContactEvent[] = [];
+  const optOuts: SMSOptOut[] = [];
+  drivers.forEach((d, i) => {
+    const n = Math.floor(r() * 4);
+    for (let k = 0; k < n; k += 1) {
+      const channel = channels[Math.floor(r() * channels.length)] ?? 'sms';
+      const at = new Date(NOW.getTime() - Math.floor(r() * hours(24 * 8)));
+      events.push({ carrier_dot: DOT, driver_id: d._id, channel, at, campaign_id: r() < 0.5 ? CAMPAIGN : null, message_id: `m-${seed}-${i}-${k}` });
+    }
+    if (d.phone && r() < 0.08) {
+      const scope = r() < 0.3 ? 'all' : DOT;
+      if (!optOuts.some((o) => o.phone_number === d.phone && o.carrier_dot === scope)) {
+        optOuts.push({ _id: `${d.phone}|${scope}`, phone_number: d.phone, driver_id: d._id, carrier_dot: scope, opted_out_at: new Date('2026-01-01T00:00:00Z'), opt_out_source: 'STOP_keyword', resubscribed: r() < 0.25, resubscribed_at: new Date('2026-01-05T00:00:00Z') });
+      }
+    }
+  });
+  return { events, optOuts };
+}

@@ -1,5 +1,5 @@
 import { DriverProfiles, Carriers } from '../../src/backend/collections/people';
-import { SMSOptOuts, type SMSOptOut } from '../../src/backend/collections/sms';
+import { SMSOptOuts } from '../../src/backend/collections/sms';
 import { ComplianceAuditLog } from '../../src/backend/collections/people';
 import { ContactEvents } from '../../src/backend/collections/contacts';
 import { elevatedCollection } from '../../src/backend/platform/data';
@@ -9,15 +9,13 @@ import {
   decideContactBatch,
   decideContactBatchWith,
   handleInboundSms,
-  type NewContactEvent,
 } from '../../src/backend/outreach/compliance';
 import type { DriverProfile } from '../../src/backend/collections/people';
 import type { ContactChannel } from '../../src/backend/collections/vocabulary';
 import { DEFAULT_SEND_WINDOW } from '../../src/backend/collections/common';
-import { demoCarrier, generateDrivers } from '../../local/seed/generate';
-import { mulberry32 } from '../../local/prng';
+import { demoCarrier } from '../../local/seed/generate';
 import { installTestRuntime, type TestRuntime } from '../support/runtime';
-import { DOT, hours } from './compliance-fixtures';
+import { DOT, contactHistoryFor, generatedDrivers } from './compliance-fixtures';
 
 const carrier = demoCarrier(DOT);
 /** Thursday 2026-01-15 17:00 Z: noon Eastern, 7 am in Hawaii — every decision kind shows up. */
@@ -26,32 +24,11 @@ const CAMPAIGN = 'camp-1';
 const CAPS = { maxPerDriver: 2, perDays: 7 };
 
 function generated(count: number, seed = 11): DriverProfile[] {
-  const out: DriverProfile[] = [];
-  for (const page of generateDrivers({ count, seed, carrierDot: DOT, asOf: NOW })) out.push(...page);
-  return out;
+  return generatedDrivers(count, seed, NOW);
 }
 
-/** Deterministic contact history and opt-outs for a population. */
-function historyFor(drivers: readonly DriverProfile[], seed = 5): { events: NewContactEvent[]; optOuts: SMSOptOut[] } {
-  const r = mulberry32(seed);
-  const channels: ContactChannel[] = ['sms', 'email', 'voicemail', 'call'];
-  const events: NewContactEvent[] = [];
-  const optOuts: SMSOptOut[] = [];
-  drivers.forEach((d, i) => {
-    const n = Math.floor(r() * 4);
-    for (let k = 0; k < n; k += 1) {
-      const channel = channels[Math.floor(r() * channels.length)] ?? 'sms';
-      const at = new Date(NOW.getTime() - Math.floor(r() * hours(24 * 8)));
-      events.push({ carrier_dot: DOT, driver_id: d._id, channel, at, campaign_id: r() < 0.5 ? CAMPAIGN : null, message_id: `m-${i}-${k}` });
-    }
-    if (d.phone && r() < 0.08) {
-      const scope = r() < 0.3 ? 'all' : DOT;
-      if (!optOuts.some((o) => o.phone_number === d.phone && o.carrier_dot === scope)) {
-        optOuts.push({ _id: `${d.phone}|${scope}`, phone_number: d.phone, driver_id: d._id, carrier_dot: scope, opted_out_at: new Date('2026-01-01T00:00:00Z'), opt_out_source: 'STOP_keyword', resubscribed: r() < 0.25, resubscribed_at: new Date('2026-01-05T00:00:00Z') });
-      }
-    }
-  });
-  return { events, optOuts };
+function historyFor(drivers: readonly DriverProfile[], seed = 5): ReturnType<typeof contactHistoryFor> {
+  return contactHistoryFor(drivers, { seed, now: NOW, campaignId: CAMPAIGN });
 }
 
 describe('decideContactBatch (pure) equals decideContact per driver', () => {
