@@ -23,7 +23,7 @@ export interface BulkResult {
 
 type Mode = 'insert' | 'update' | 'save';
 
-function emptyResult(): BulkResult {
+export function emptyBulkResult(): BulkResult {
   return { inserted: 0, updated: 0, removed: 0, skipped: 0, insertedItemIds: [], updatedItemIds: [], removedItemIds: [], errors: [] };
 }
 
@@ -48,7 +48,7 @@ export function createBulkOps(engine: Engine) {
         const config = engine.config(collectionId);
         if (mode !== 'update') checkPermission(config, 'insert', call);
         const hooks = !options.suppressHooks;
-        const result = emptyResult();
+        const result = emptyBulkResult();
         const fail = async (index: number, item: Item, e: unknown): Promise<void> => {
           const err = asWixError(e);
           if (hooks) await engine.hooks.failure(collectionId, err, engine.hookContext(collectionId, call));
@@ -56,6 +56,9 @@ export function createBulkOps(engine: Engine) {
         };
         // 1. before-hooks (async), deciding per item whether it is an insert or an update.
         const planned: { index: number; original: Item; draft: Item; update: Item | null }[] = [];
+        // Whether planning awaited anything (a hook): then another request may have written meanwhile,
+        // and the store work re-reads each stored item instead of trusting the planning read.
+        let yielded = false;
         for (const [index, original] of items.entries()) {
           try {
             const id = original['_id'];
@@ -67,12 +70,14 @@ export function createBulkOps(engine: Engine) {
             if (existing) checkPermission(config, 'update', call, existing);
             const before = existing ? 'beforeUpdate' : 'beforeInsert';
             // A hook gets its own copy (it may mutate); without one the store write copies the top level itself.
+            if (hooks && engine.hooks.has(collectionId, before)) yielded = true;
             const draft =
               hooks && engine.hooks.has(collectionId, before)
                 ? await engine.hooks.run(collectionId, before, cloneItem(original), engine.hookContext(collectionId, call, existing), acceptItem)
                 : original;
             planned.push({ index, original, draft, update: existing });
           } catch (e) {
+            yielded = true;
             await fail(index, original, e);
           }
         }
@@ -81,7 +86,7 @@ export function createBulkOps(engine: Engine) {
           planned.map((p) => {
             try {
               const now = engine.now();
-              const saved = p.update ? replaceExisting(store, { ...p.draft, _id: p.original['_id'] }, now).saved : insertNew(store, p.draft, call, now);
+              const saved = p.update ? replaceExisting(store, { ...p.draft, _id: p.original['_id'] }, now, yielded ? undefined : p.update).saved : insertNew(store, p.draft, call, now);
               return { p, saved, error: null };
             } catch (e) {
               return { p, saved: null, error: e };
@@ -118,7 +123,7 @@ export function createBulkOps(engine: Engine) {
       const store = engine.begin(info);
       const config = engine.config(collectionId);
       const hooks = !options.suppressHooks;
-      const result = emptyResult();
+      const result = emptyBulkResult();
       const planned: { index: number; id: string; existing: Item }[] = [];
       for (const [index, original] of itemIds.entries()) {
         const existing = store.get(original);

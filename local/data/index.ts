@@ -8,7 +8,7 @@ import { createBulkOps } from './bulk';
 import { FilterBuilder } from './chain';
 import { Engine } from './engine';
 import { createSingleOps } from './ops';
-import { PatchBuilder } from './patch';
+import { BulkPatchBuilder, PatchBuilder } from './patch';
 import { QueryBuilder } from './query';
 import type { DataEmulator, DataEmulatorOptions } from './types';
 
@@ -27,6 +27,7 @@ export function createItems(engine: Engine) {
     filter: (): FilterBuilder => new FilterBuilder(),
     aggregate: (collectionId: string): AggregateBuilder => new AggregateBuilder(engine, collectionId, currentCall()),
     patch: (collectionId: string, itemId: string): PatchBuilder => new PatchBuilder(engine, collectionId, itemId),
+    bulkPatch: (collectionId: string, itemIds: string[]): BulkPatchBuilder => new BulkPatchBuilder(engine, collectionId, itemIds),
     ...createSingleOps(engine),
     ...createBulkOps(engine),
   };

@@ -6,12 +6,13 @@
  * of "patched only if condition is met"; the remote contract run settles the exact behaviour).
  * beforeUpdate/afterUpdate hooks run on the merged item, as the Wix docs say.
  */
-import { currentCall } from '../runtime';
+import { currentCall, type CallContext } from '../runtime';
+import { emptyBulkResult, MAX_BULK, type BulkResult } from './bulk';
 import { Chain } from './chain';
 import { runAs, type Engine } from './engine';
-import { errors } from './errors';
+import { errors, WixDataBulkItemError, WixDataError } from './errors';
 import { acceptItem } from './hooks';
-import { matches } from './filter';
+import { matches, type Cond } from './filter';
 import { checkPermission } from './permissions';
 import { replaceExisting } from './prepare';
 import { cloneItem, type Item } from './values';
@@ -39,16 +40,11 @@ function applyTo(item: Item, mods: readonly Modification[]): Item {
   return out;
 }
 
-export class PatchBuilder {
-  private readonly mods: Modification[] = [];
+/** The field modifications both patch builders collect. */
+abstract class ModificationsBuilder {
+  protected readonly mods: Modification[] = [];
   /** Captured like the query builders: `auth.elevate(items.patch)('C', id).run()` runs elevated. */
-  private readonly call = currentCall();
-
-  constructor(
-    private readonly engine: Engine,
-    private readonly collectionId: string,
-    private readonly itemId: string,
-  ) {}
+  protected readonly call = currentCall();
 
   setField(field: string, value: unknown): this {
     this.mods.push({ kind: 'set', field, value });
@@ -64,36 +60,104 @@ export class PatchBuilder {
     this.mods.push({ kind: 'increment', field, by });
     return this;
   }
+}
 
-  run(options: { condition?: unknown; suppressHooks?: boolean } = {}): Promise<Item | null> {
+interface PatchOptions {
+  readonly condition?: unknown;
+  readonly suppressHooks?: boolean;
+}
+
+/**
+ * Patches one item inside an admitted request: permission, condition, beforeUpdate on the merged
+ * item, then the merge re-applied to the item as stored at write time (whatever changed during the
+ * hook is kept), afterUpdate. Null when the condition doesn't hold.
+ */
+async function patchItem(engine: Engine, call: CallContext, input: { collectionId: string; itemId: string; mods: readonly Modification[]; condition: Cond | null; options: PatchOptions }): Promise<Item | null> {
+  const { collectionId, itemId, mods, condition, options } = input;
+  const info = { collectionId, kind: 'write', operation: 'patch' } as const;
+  const store = engine.store(collectionId);
+  const existing = store.get(itemId);
+  if (!existing) throw errors.notFound(itemId, collectionId);
+  checkPermission(engine.config(collectionId), 'update', call, existing);
+  const hooksOn = !options.suppressHooks;
+  const ctx = engine.hookContext(collectionId, call, existing);
+  return guarded(engine, collectionId, ctx, { suppressHooks: options.suppressHooks ?? false }, async () => {
+    if (condition && !matches(condition, existing)) return null;
+    const merged = applyTo(existing, mods);
+    const draft = hooksOn ? await engine.hooks.run(collectionId, 'beforeUpdate', merged, ctx, acceptItem) : merged;
+    const result = engine.write(info, () => {
+      const current = hooksOn ? store.get(itemId) : existing;
+      if (!current) throw errors.notFound(itemId, collectionId);
+      if (condition && !matches(condition, current)) return null;
+      const hookChanged = Object.keys(draft).filter((k) => !k.startsWith('_') && draft[k] !== merged[k]);
+      const next = applyTo(current, mods);
+      for (const k of hookChanged) next[k] = draft[k];
+      return replaceExisting(store, { ...next, _id: itemId }, engine.now(), current).saved;
+    });
+    if (!result || !hooksOn) return result;
+    return engine.hooks.run(collectionId, 'afterUpdate', result, ctx, acceptItem);
+  });
+}
+
+function conditionOf(options: PatchOptions): Cond | null {
+  return options.condition instanceof Chain ? options.condition.condition() : null;
+}
+
+export class PatchBuilder extends ModificationsBuilder {
+  constructor(
+    private readonly engine: Engine,
+    private readonly collectionId: string,
+    private readonly itemId: string,
+  ) {
+    super();
+  }
+
+  run(options: PatchOptions = {}): Promise<Item | null> {
     const { engine, collectionId, itemId, mods } = this;
     return runAs(this.call, async (call) => {
       if (typeof itemId !== 'string') throw errors.itemIdMustBeString();
-      const condition = options.condition instanceof Chain ? options.condition.condition() : null;
-      const info = { collectionId, kind: 'write', operation: 'patch' } as const;
-      const store = engine.begin(info);
-      const existing = store.get(itemId);
-      if (!existing) throw errors.notFound(itemId, collectionId);
-      checkPermission(engine.config(collectionId), 'update', call, existing);
-      const hooksOn = !options.suppressHooks;
-      const ctx = engine.hookContext(collectionId, call, existing);
-      return guarded(engine, collectionId, ctx, { suppressHooks: options.suppressHooks ?? false }, async () => {
-        if (condition && !matches(condition, existing)) return null;
-        const merged = applyTo(existing, mods);
-        const draft = hooksOn ? await engine.hooks.run(collectionId, 'beforeUpdate', merged, ctx, acceptItem) : merged;
-        const result = engine.write(info, () => {
-          // Re-applied to the item as stored now: whatever changed during the hook is kept.
-          const current = store.get(itemId);
-          if (!current) throw errors.notFound(itemId, collectionId);
-          if (condition && !matches(condition, current)) return null;
-          const hookChanged = Object.keys(draft).filter((k) => !k.startsWith('_') && draft[k] !== merged[k]);
-          const next = applyTo(current, mods);
-          for (const k of hookChanged) next[k] = draft[k];
-          return replaceExisting(store, { ...next, _id: itemId }, engine.now()).saved;
-        });
-        if (!result || !hooksOn) return result;
-        return engine.hooks.run(collectionId, 'afterUpdate', result, ctx, acceptItem);
-      });
+      engine.begin({ collectionId, kind: 'write', operation: 'patch' });
+      return patchItem(engine, call, { collectionId, itemId, mods, condition: conditionOf(options), options });
+    });
+  }
+}
+
+/**
+ * `items.bulkPatch(collectionId, itemIds)`: the same modifications applied to up to 1000 items in
+ * one request, per-item hooks as `patch`. Our reading of the result: a missing item is a per-item
+ * error (WDE0073), an item whose stored value fails the `condition` is skipped.
+ */
+export class BulkPatchBuilder extends ModificationsBuilder {
+  constructor(
+    private readonly engine: Engine,
+    private readonly collectionId: string,
+    private readonly itemIds: readonly string[],
+  ) {
+    super();
+  }
+
+  run(options: PatchOptions = {}): Promise<BulkResult> {
+    const { engine, collectionId, itemIds, mods } = this;
+    return runAs(this.call, async (call) => {
+      if (!Array.isArray(itemIds) || itemIds.length === 0 || !itemIds.every((i) => typeof i === 'string')) throw errors.itemIdsMustBeStrings();
+      if (itemIds.length > MAX_BULK) throw errors.bulkTooLarge(collectionId);
+      engine.begin({ collectionId, kind: 'write', operation: 'bulkPatch' });
+      const condition = conditionOf(options);
+      const result = emptyBulkResult();
+      for (const [index, itemId] of itemIds.entries()) {
+        try {
+          const saved = await patchItem(engine, call, { collectionId, itemId, mods, condition, options });
+          if (saved) {
+            result.updated += 1;
+            result.updatedItemIds.push(itemId);
+          }
+        } catch (e) {
+          const err = e instanceof WixDataError ? e : new WixDataError('WDE0053', e instanceof Error ? e.message : String(e));
+          result.errors.push(new WixDataBulkItemError(err, index, { _id: itemId }));
+        }
+      }
+      result.skipped = itemIds.length - result.errors.length - result.updated;
+      return result;
     });
   }
 }

@@ -44,10 +44,11 @@ export function insertNew(store: CollectionStore, draft: Item, call: CallContext
 }
 
 /** Replaces the whole stored item, keeping `_createdDate`/`_owner` and bumping `_updatedDate` (WDE0073 when missing). */
-export function replaceExisting(store: CollectionStore, draft: Item, now: number): { saved: Item; previous: Item } {
+export function replaceExisting(store: CollectionStore, draft: Item, now: number, known?: Item): { saved: Item; previous: Item } {
   const id = draft['_id'];
   if (typeof id !== 'string') throw errors.updateWithoutId();
-  const previous = store.get(id);
+  // `known`: the stored item the caller read inside the same transaction (bulk writes read it to plan).
+  const previous = known ?? store.get(id);
   if (!previous) throw errors.notFound(id, store.id);
   const saved: Item = { ...draft, _id: id, _createdDate: previous['_createdDate'], _updatedDate: new Date(now) };
   if (previous['_owner'] !== undefined) saved['_owner'] = previous['_owner'];

@@ -22,7 +22,7 @@ function delegate(name: string): Fn {
   };
 }
 
-const NAMES = ['query', 'filter', 'aggregate', 'get', 'insert', 'update', 'patch', 'save', 'remove', 'truncate', 'bulkInsert', 'bulkUpdate', 'bulkSave', 'bulkRemove'] as const;
+const NAMES = ['query', 'filter', 'aggregate', 'get', 'insert', 'update', 'patch', 'bulkPatch', 'save', 'remove', 'truncate', 'bulkInsert', 'bulkUpdate', 'bulkSave', 'bulkRemove'] as const;
 
 const local: Record<string, Fn> = Object.fromEntries(NAMES.map((n) => [n, delegate(n)]));
 

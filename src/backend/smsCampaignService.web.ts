@@ -15,6 +15,7 @@ import { requireRecruiter } from './tenancy';
 import { campaignAnalytics, listReplies } from './sms/analytics';
 import { applyUpdate, assertStatus, assertTemplates, campaignFields, CampaignInput, CampaignUpdate, EDITABLE_STATUSES, editableFields, estimateFor, statusTrackingFor, templatesOf } from './sms/campaigns';
 import { campaignStats } from './sms/lifecycle';
+import { waitForSendGates } from './sms/gate';
 import { messages, patchCampaign } from './sms/records';
 import { runSmsScheduler } from './sms/scheduler';
 import { cancelPendingTo } from './sms/webhooks';
@@ -128,6 +129,7 @@ export const deleteSMSCampaign = defineWebMethod({
     // Archiving stops sending (status paused unless it already finished); only these fields are written.
     const stopped = campaign.status === 'active' || campaign.status === 'scheduled' || campaign.status === 'paused';
     await patchCampaign(campaignId, { archived_at: at, next_run_at: null, ...(stopped ? { status: 'paused' as const, paused_at: campaign.paused_at ?? at } : {}) });
+    if (campaign.status === 'active') await waitForSendGates();
     return { archived: true };
   },
 });
@@ -208,11 +210,13 @@ export const pauseSMSCampaign = defineWebMethod({
   handler: async (campaignId) => {
     const { campaign } = await ownedCampaign(campaignId);
     assertStatus(campaign, ['active', 'scheduled', 'paused'], 'be paused');
-    // Field-level write (the sender never writes `status` over it): the sender re-reads the status
-    // before every wave, so from here on it starts nothing more.
+    // Field-level write (the sender never writes `status` over it). A sending run asks its send gate
+    // before every provider call and the gate re-reads the status at least once a second; waiting
+    // out that second means nothing is sent once this returns (see sms/gate.ts).
     if (campaign.status !== 'paused') {
       const paused = await patchCampaign(campaignId, { status: 'paused', paused_at: clockNow() }, (f) => f.hasSome('status', ['active', 'scheduled']));
       if (!paused) throw new UserFacingError('This campaign finished or changed state meanwhile; reload it.', 'CONFLICT');
+      if (campaign.status === 'active') await waitForSendGates();
     }
     const stats = await campaignStats(campaignId);
     return { messagesSent: stats.sent, messagesPending: Math.max(0, campaign.audience_count - stats.sent - stats.failed - stats.blocked - stats.canceled) };

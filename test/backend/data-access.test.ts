@@ -38,6 +38,34 @@ describe('platform collection access', () => {
     expect(rt.emulator.stats().reads - before).toBe(3);
   });
 
+  it('bulkPatch writes the same fields to many items in one request per 1000, keeping every other field', async () => {
+    const list = drivers(1200);
+    await rt.asJob(() => elevatedCollection(DriverProfiles).bulkInsert(list));
+    const at = new Date('2026-11-04T21:00:00Z');
+    const ids = [...list.map((d) => d._id ?? ''), 'no-such-driver'];
+    const before = rt.emulator.stats();
+    const outcome = await rt.asJob(() => elevatedCollection(DriverProfiles).bulkPatch(ids, { last_sms_at: at }, { suppressHooks: true }));
+    const after = rt.emulator.stats();
+    expect(outcome.updated).toBe(1200);
+    expect(outcome.errors).toEqual([expect.objectContaining({ index: 1200, code: 'WDE0073' })]);
+    expect(after.writes - before.writes).toBe(2);
+    expect(after.reads - before.reads).toBe(0);
+    const [first] = await rt.asJob(() => elevatedCollection(DriverProfiles).find((q) => q.eq('_id', list[0]?._id ?? '')));
+    expect(first?.last_sms_at).toEqual(at);
+    expect(first?.phone).toBe(list[0]?.phone);
+    expect(first?.first_name).toBe(list[0]?.first_name);
+  });
+
+  it('bulkPatch refuses fields outside the schema and values its schema rejects, writing nothing', async () => {
+    const list = drivers(3);
+    await rt.asJob(() => elevatedCollection(DriverProfiles).bulkInsert(list));
+    const before = rt.emulator.stats().writes;
+    const ids = list.map((d) => d._id ?? '');
+    await expect(rt.asJob(() => elevatedCollection(DriverProfiles).bulkPatch(ids, { nickname: 'x' } as never))).rejects.toBeInstanceOf(ItemValidationError);
+    await expect(rt.asJob(() => elevatedCollection(DriverProfiles).bulkPatch(ids, { last_sms_at: 'yesterday' } as never))).rejects.toBeInstanceOf(ItemValidationError);
+    expect(rt.emulator.stats().writes).toBe(before);
+  });
+
   it('rejects an item that does not match the collection schema before writing', async () => {
     const before = rt.emulator.stats().writes;
     const bad = { member_id: 'm1', carrier_dot: 'not-a-dot', first_name: 'A', last_name: 'B', role: 'boss' };

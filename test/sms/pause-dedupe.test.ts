@@ -10,6 +10,7 @@ import { streamAudience } from '../../src/backend/outreach';
 import { elevatedCollection } from '../../src/backend/platform';
 import * as hooks from '../../src/backend/data';
 import { finishSlice } from '../../src/backend/sms/lifecycle';
+import type { SmsProvider } from '../../src/backend/sms/provider';
 import { runSmsScheduler } from '../../src/backend/sms/scheduler';
 import { sendCampaignSlice } from '../../src/backend/sms/sender';
 import { createSMSCampaign, pauseSMSCampaign, resumeSMSCampaign } from '../../src/backend/smsCampaignService.web';
@@ -125,6 +126,59 @@ describe('SMS pause semantics', () => {
     expect(stored).toMatchObject({ status: 'paused', audience_done: true, completed_at: null });
     expect(stored?.stats).toBeTruthy();
   });
+});
+
+describe('pause in the middle of a wave', () => {
+  jest.setTimeout(120_000);
+  it('pausing in the middle of a wave: nothing is sent after pauseSMSCampaign returns; the unsent rest is held, then sent once on resume', async () => {
+    // 100,000/min → one wave for the whole audience; each provider call takes 120 ms, so the wave
+    // takes well over the gate's one-second re-read interval.
+    const world = await createSmsWorld({ drivers: 300, seed: 53 });
+    try {
+    const campaignId = await activeCampaign(world, 'pause mid-wave', 100_000);
+    const startCount = world.standIn.messages.length;
+    let pausing: Promise<void> | null = null;
+    let sentWhenPauseReturned = -1;
+    const slow: SmsProvider = {
+      ...world.provider,
+      send: async (request) => {
+        const n = world.standIn.messages.length - startCount;
+        if (n === 10 && !pausing) {
+          pausing = world.rt.as(world.recruiter, () => pauseSMSCampaign(campaignId)).then((paused) => {
+            expect(paused).toMatchObject({ success: true });
+            sentWhenPauseReturned = world.standIn.messages.length;
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        return world.provider.send(request);
+      },
+    };
+    const report = await world.rt.asJob(() => sendCampaignSlice(campaignId, { ...fast, concurrency: 5, provider: slow, outOfTime: () => false }));
+    await pausing;
+    expect(report.outcome).toBe('paused');
+    expect(report.waves).toBe(1);
+    expect(sentWhenPauseReturned).toBeGreaterThan(startCount);
+    // Calls already on the wire when the gate closed complete; none starts after the pause returned.
+    expect(world.standIn.messages.length).toBe(sentWhenPauseReturned);
+    const records = await recordsOf(world, campaignId);
+    const held = records.filter((r) => r.status === 'held' && r.compliance_rule === 'campaign.paused');
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.every((r) => !r.twilio_sid)).toBe(true);
+    expect(records.filter((r) => r.status === 'sending' || r.status === 'pending')).toEqual([]);
+
+    expect(await world.rt.as(world.recruiter, () => resumeSMSCampaign(campaignId))).toMatchObject({ success: true });
+    await world.rt.asJob(() => runSmsScheduler({ ...fast, provider: world.provider, holder: 'after-mid-wave-resume' }));
+    const after = await recordsOf(world, campaignId);
+    const sentHere = world.standIn.messages.slice(startCount);
+    expect([...countBy(sentHere, (m) => m.to).values()].every((n) => n === 1)).toBe(true);
+    expect(new Set(sentHere.map((m) => m.to))).toEqual(new Set(after.filter((r) => r.twilio_sid).map((r) => r.phone_number)));
+    expect(after.filter((r) => r.status === 'held' && r.compliance_rule === 'campaign.paused')).toEqual([]);
+    expect(after.filter((r) => r.twilio_sid).length).toBe(sentHere.length);
+    } finally {
+      await world.close();
+    }
+  });
+
 });
 
 describe('one message per phone per run', () => {

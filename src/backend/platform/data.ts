@@ -165,11 +165,7 @@ export class DataCollection<D extends CollectionDef> {
    * `null` when it didn't. Fields are validated against their own schemas.
    */
   async patch(id: string, fields: Partial<Omit<ItemOf<D>, '_id' | '_createdDate' | '_updatedDate' | '_owner'>>, options: { condition?: WixDataFilter } = {}): Promise<ItemOf<D> | null> {
-    const unknown = Object.keys(fields).filter((k) => !(k in this.def.schema.shape) || k.startsWith('_'));
-    if (unknown.length > 0) throw new ItemValidationError(this.def.id, unknown.map((k) => ({ path: k, message: 'not a patchable field' })));
-    const parsed = this.def.schema.partial().safeParse(fields);
-    if (!parsed.success) throw new ItemValidationError(this.def.id, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-    const valid = parsed.data as Record<string, unknown>;
+    const valid = this.patchFields(fields);
     let builder = this.run(items.patch)(this.def.id, id);
     for (const field of Object.keys(fields)) {
       const value = valid[field];
@@ -179,8 +175,33 @@ export class DataCollection<D extends CollectionDef> {
     return (result ?? null) as ItemOf<D> | null;
   }
 
+  /**
+   * The same field values written to many items (Wix `bulkPatch`, one request per ≤1000 ids), without
+   * reading them first. `suppressHooks` when the fields feed nothing the collection's hooks derive.
+   */
+  async bulkPatch(ids: readonly string[], fields: Partial<Omit<ItemOf<D>, '_id' | '_createdDate' | '_updatedDate' | '_owner'>>, options: { suppressHooks?: boolean } = {}): Promise<BulkOutcome> {
+    const valid = this.patchFields(fields);
+    return this.bulk([...ids], (part) => {
+      let builder = this.run(items.bulkPatch)(this.def.id, part);
+      for (const field of Object.keys(fields)) {
+        const value = valid[field];
+        builder = value === undefined ? builder.removeField(field) : builder.setField(field, value);
+      }
+      return builder.run(options.suppressHooks ? { suppressHooks: true } : {});
+    });
+  }
+
   async save(item: NewItem<D>): Promise<ItemOf<D>> {
     return (await this.run(items.save)(this.def.id, this.validateNew(item))) as ItemOf<D>;
+  }
+
+  /** Patch fields validated against their own schemas (unknown and system fields refused). */
+  private patchFields(fields: object): Record<string, unknown> {
+    const unknown = Object.keys(fields).filter((k) => !(k in this.def.schema.shape) || k.startsWith('_'));
+    if (unknown.length > 0) throw new ItemValidationError(this.def.id, unknown.map((k) => ({ path: k, message: 'not a patchable field' })));
+    const parsed = this.def.schema.partial().safeParse(fields);
+    if (!parsed.success) throw new ItemValidationError(this.def.id, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    return parsed.data as Record<string, unknown>;
   }
 
   async remove(id: string): Promise<ItemOf<D> | null> {

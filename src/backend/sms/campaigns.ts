@@ -24,7 +24,7 @@ export const CampaignInput = z.object({
   recurringSchedule: recurringSchedule.nullable().optional(),
   sendWindow: sendWindow.optional(),
   /** Messages per minute. */
-  rateLimit: z.number().int().min(1).max(100_000).optional(),
+  rateLimit: z.number().int().min(1).max(600_000).optional(),
   optOutHandling: z.string().max(320).optional(),
   trackingEnabled: z.boolean().optional(),
 });

@@ -5,6 +5,7 @@
  * message a killed run left `sending`: nothing is ever blindly resent.
  */
 import { SmsProviderError, type ProviderMessage, type SmsProvider } from './provider';
+import type { SendGate } from './gate';
 import { effectOfTwilioError, type ErrorEffect } from './status';
 
 export interface OutboundSms {
@@ -18,7 +19,9 @@ export interface OutboundSms {
 
 export type Delivery =
   | { readonly id: string; readonly outcome: 'sent'; readonly message: ProviderMessage; readonly attempts: number }
-  | { readonly id: string; readonly outcome: 'failed'; readonly code: string; readonly reason: string; readonly effect: ErrorEffect; readonly attempts: number };
+  | { readonly id: string; readonly outcome: 'failed'; readonly code: string; readonly reason: string; readonly effect: ErrorEffect; readonly attempts: number }
+  /** The send gate closed (campaign paused) before this message's provider call: it was never sent. */
+  | { readonly id: string; readonly outcome: 'unsent'; readonly attempts: number };
 
 export interface Pacer {
   /** Resolves when the next send may start. */
@@ -33,6 +36,8 @@ export interface DeliveryOptions {
   readonly sleep: (ms: number) => Promise<void>;
   /** Backoff before retry `attempt` (1-based), in ms. */
   readonly backoffMs: (attempt: number) => number;
+  /** Asked right before every provider call (see gate.ts); none: always open. */
+  readonly gate?: SendGate;
 }
 
 export const realSleep = (ms: number): Promise<void> => (ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms)));
@@ -104,6 +109,7 @@ async function deliverOne(provider: SmsProvider, sms: OutboundSms, options: Deli
         mayExist = false;
       }
       await options.pacer.take();
+      if (options.gate && !(await options.gate.open())) return { id: sms.id, outcome: 'unsent', attempts: attempt - 1 };
       const message = await provider.send({ to: sms.to, body: sms.body, statusCallback: sms.statusCallback });
       claims.add(message.sid);
       return { id: sms.id, outcome: 'sent', message, attempts: attempt };

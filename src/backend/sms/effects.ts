@@ -1,8 +1,8 @@
 /**
  * What a sent wave changes beyond its messages: ContactEvents (caps and history), the drivers'
  * `last_sms_at`, and what Twilio's refusals teach us (21610 → opt-out; 21211 → invalid phone;
- * 21614 → landline). Drivers are re-read right before the write so the full-item update does not
- * undo a concurrent opt-out.
+ * 21614 → landline). `last_sms_at` is patched on the wave's drivers in one request; drivers a
+ * refusal changes are re-read right before their full-item update so it does not undo a concurrent opt-out.
  */
 import type { Carrier, DriverProfile } from '../collections/people';
 import type { SMSMessage, SMSOptOut } from '../collections/sms';
@@ -23,15 +23,15 @@ export async function applyDeliveryEffects(input: { carrier: Carrier; campaignId
   await compliance.recordContacts(
     sent.map((m) => ({ carrier_dot: carrier.carrier_dot, driver_id: m.driver_id ?? '', channel: 'sms' as const, at: m.sent_at ?? at, campaign_id: campaignId, message_id: m._id })),
   );
+  // The mirror the audience filters read (`no_sms_in_last_days`): one field written to the whole wave,
+  // no read first. No hook derives anything from it, so hooks are skipped.
+  const contacted = [...new Set(sent.map((m) => m.driver_id ?? ''))];
+  if (contacted.length > 0) await drivers().bulkPatch(contacted, { last_sms_at: at }, { suppressHooks: true });
   const effects = updated.map((m) => ({ m, effect: errorEffect(m) })).filter((x) => x.effect !== 'none');
-  const touched = [...new Set([...sent, ...effects.map((x) => x.m)].map((m) => m.driver_id ?? '').filter((id) => id !== ''))];
-  if (touched.length === 0) return;
-  const current = new Map((await driversByIds(touched)).map((d) => [d._id, d]));
+  if (effects.length === 0) return;
+  // Rare (Twilio refused the number): re-read right before the write so the full-item update keeps a concurrent change.
+  const current = new Map((await driversByIds([...new Set(effects.map((x) => x.m.driver_id ?? '').filter((id) => id !== ''))])).map((d) => [d._id, d]));
   const changed = new Map<string, DriverProfile>();
-  for (const m of sent) {
-    const d = changed.get(m.driver_id ?? '') ?? current.get(m.driver_id ?? '');
-    if (d) changed.set(d._id, { ...d, last_sms_at: m.sent_at ?? at });
-  }
   const optOuts: SMSOptOut[] = [];
   for (const { m, effect } of effects) {
     const d = changed.get(m.driver_id ?? '') ?? current.get(m.driver_id ?? '');

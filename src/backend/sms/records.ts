@@ -52,6 +52,8 @@ export function mergeProviderState(message: SMSMessage, p: Pick<ProviderMessage,
   };
 }
 
+export const PAUSED_RULE = 'campaign.paused';
+
 /** The stored record after a wave's provider call. */
 export function applyDelivery(message: SMSMessage, delivery: Delivery, at: Date): SMSMessage {
   switch (delivery.outcome) {
@@ -60,6 +62,17 @@ export function applyDelivery(message: SMSMessage, delivery: Delivery, at: Date)
       const status = merged.status === 'sending' ? 'queued' : merged.status;
       return { ...merged, status, attempts: (message.attempts ?? 0) + delivery.attempts, sent_at: merged.sent_at ?? at };
     }
+    case 'unsent':
+      // Paused before its provider call: held for the resume, which decides it again.
+      return {
+        ...message,
+        status: 'held',
+        send_after: at,
+        compliance_rule: PAUSED_RULE,
+        compliance_reason: 'The campaign was paused before this message was sent',
+        attempts: (message.attempts ?? 0) + delivery.attempts,
+        status_updated_at: at,
+      };
     case 'failed':
       return {
         ...message,

@@ -1,8 +1,11 @@
 /**
- * Sends one campaign for as long as the run's budget allows: due held messages first, then the
- * audience from where the run stopped. Per wave (≤1000 drivers): one status read (pause takes
- * effect here), one compliance pass, one bulk insert of the records BEFORE any provider call, the
- * provider calls, one bulk status update, one ContactEvents insert and one DriverProfiles update.
+ * Sends one campaign for as long as the run's budget allows: records a killed run left `sending`,
+ * due held messages, then the audience from where the run stopped. Per wave (≤1000 drivers): one
+ * compliance pass, one bulk insert of the records BEFORE any provider call, the provider calls (each
+ * behind the send gate, so a pause takes effect at once), one bulk status update, one ContactEvents
+ * insert and one `last_sms_at` bulk patch. Audience waves are pipelined: the next wave is decided
+ * and written while the current one is being sent, and a sent wave is recorded while the next one
+ * is being sent; a run never ends with provider calls still running.
  */
 import type { Carrier, DriverProfile } from '../collections/people';
 import type { SMSCampaign, SMSMessage } from '../collections/sms';
@@ -11,9 +14,10 @@ import { driverSourceAdapter } from '../adapters/driverSource';
 import { decideContactBatch, streamAudience, type AudiencePorts, type ComplianceStore, type ContactDecision } from '../outreach';
 import { now as clockNow } from '../platform';
 import { composeMessage, runPrefix, type NewSmsMessage } from './compose';
-import { createPacer, deliverWave, jitteredBackoff, realSleep, type DeliveryOptions, type OutboundSms } from './deliver';
+import { createPacer, deliverWave, jitteredBackoff, realSleep, type Delivery, type DeliveryOptions, type OutboundSms } from './deliver';
 import { applyDeliveryEffects } from './effects';
-import { campaigns, driversByIds, findCarrier, messages, messagesByIds, applyDelivery } from './records';
+import { createSendGate, type SendGate } from './gate';
+import { driversByIds, findCarrier, messages, messagesByIds, applyDelivery, campaigns } from './records';
 import { finishSlice } from './lifecycle';
 import type { SmsProvider } from './provider';
 
@@ -29,7 +33,7 @@ export interface SenderOptions {
   readonly maxAttempts?: number;
   /** Sender throughput in messages/second (Twilio queues beyond it); null: no limit of our own. */
   readonly senderPerSecond?: number | null;
-  /** Seconds of sending per wave at the campaign rate (bounds how long a pause may take). */
+  /** Seconds of sending per wave at the campaign rate. */
   readonly waveSeconds?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly backoffMs?: (attempt: number) => number;
@@ -73,10 +77,31 @@ interface Tally {
   waves: number;
 }
 
+/** A wave written and ready to send: the records (as `sending`) and those an earlier run left `sending`. */
+interface PreparedWave {
+  readonly records: SMSMessage[];
+  readonly reconcile: ReadonlySet<string>;
+  readonly at: Date;
+}
+
+interface DeliveredWave {
+  readonly records: readonly SMSMessage[];
+  readonly deliveries: readonly Delivery[];
+}
+
+/** Attaches a no-op handler so a promise awaited later never counts as an unhandled rejection. */
+function observed<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 class CampaignSender {
   readonly tally: Tally = { sent: 0, failed: 0, held: 0, blocked: 0, waves: 0 };
   private readonly delivery: DeliveryOptions;
   readonly waveSize: number;
+  readonly gate: SendGate;
+  /** Ids of records this run has written as `sending` and not yet recorded (the pipelined waves). */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly options: SenderOptions,
@@ -85,12 +110,14 @@ class CampaignSender {
     private readonly compliance: ComplianceStore,
   ) {
     const sleep = options.sleep ?? realSleep;
+    this.gate = createSendGate({ campaignId: campaign._id, run: campaign.run_number ?? 0 });
     this.delivery = {
       concurrency: options.concurrency ?? 20,
       maxAttempts: options.maxAttempts ?? 5,
       sleep,
       backoffMs: options.backoffMs ?? jitteredBackoff(250, 4_000),
       pacer: createPacer({ perMinute: campaign.rate_limit, senderPerSecond: options.senderPerSecond ?? null, sleep }),
+      gate: this.gate,
     };
     this.waveSize = waveSizeFor(campaign.rate_limit, options.waveSeconds ?? 5);
   }
@@ -99,13 +126,11 @@ class CampaignSender {
     return this.campaign.run_number ?? 0;
   }
 
-  /** Before each wave: budget, lease, and the campaign's status as pause/resume last wrote it (one read). */
+  /** Before each wave: budget, lease, and the send gate (a status read at most once a second). */
   async mayContinue(): Promise<SliceOutcome | null> {
     if (this.options.outOfTime()) return 'out_of_time';
     if (this.options.heartbeat) await this.options.heartbeat();
-    const fresh = await campaigns().get(this.campaign._id);
-    if (!fresh || fresh.status !== 'active' || fresh.archived_at) return 'paused';
-    return null;
+    return (await this.gate.open()) ? null : 'paused';
   }
 
   private decide(drivers: readonly DriverProfile[]): Promise<{ decisions: ContactDecision[] }> {
@@ -135,32 +160,44 @@ class CampaignSender {
     };
   }
 
-  /** Sends records already written as `sending`; `reconcile` ids were left `sending` by an earlier run. */
-  private async sendAndRecord(records: readonly SMSMessage[], reconcile: ReadonlySet<string>, at: Date): Promise<void> {
-    if (records.length === 0) return;
+  /** Provider calls for records already written as `sending`; `reconcile` ids are looked up first. */
+  async deliver(wave: PreparedWave): Promise<DeliveredWave> {
+    if (wave.records.length === 0) return { records: [], deliveries: [] };
     const deliveries = await deliverWave({
       provider: this.options.provider,
-      messages: records.map((r) => this.outbound(r, at)),
-      reconcile,
+      messages: wave.records.map((r) => this.outbound(r, wave.at)),
+      reconcile: wave.reconcile,
       options: this.delivery,
       // Rare path (a lookup after a kill or a timeout): one read per candidate sid.
       recordedElsewhere: async (sid) => (await messages().count((q) => q.eq('twilio_sid', sid))) > 0,
     });
-    const done = new Date(clockNow().getTime());
-    const updated = records.map((record, i) => {
-      const delivery = deliveries[i];
+    return { records: wave.records, deliveries };
+  }
+
+  /** One bulk status update for a delivered wave, then its ContactEvents and driver effects. */
+  async record(wave: DeliveredWave): Promise<void> {
+    if (wave.records.length === 0) return;
+    const done = clockNow();
+    const updated = wave.records.map((record, i) => {
+      const delivery = wave.deliveries[i];
       return delivery ? applyDelivery(record, delivery, done) : record;
     });
     await messages().bulkUpdate(updated);
+    for (const r of wave.records) this.inFlight.delete(r._id);
     for (const u of updated) {
       if (u.status === 'failed') this.tally.failed += 1;
+      else if (u.status === 'held') this.tally.held += 1;
       else this.tally.sent += 1;
     }
     await applyDeliveryEffects({ carrier: this.carrier, campaignId: this.campaign._id, updated, compliance: this.compliance, at: done });
   }
 
-  /** One audience page: decide, write every record (sendable ones as `sending`), send, record. */
-  async sendPage(drivers: readonly DriverProfile[]): Promise<void> {
+  private async sendAndRecord(wave: PreparedWave): Promise<void> {
+    await this.record(await this.deliver(wave));
+  }
+
+  /** One audience page: decide, write every record (sendable ones as `sending`); nothing is sent yet. */
+  async prepare(drivers: readonly DriverProfile[]): Promise<PreparedWave> {
     this.tally.waves += 1;
     const at = clockNow();
     const { decisions } = await this.decide(drivers);
@@ -168,23 +205,41 @@ class CampaignSender {
     drivers.forEach((driver, i) => {
       const decision = decisions[i] ?? { action: 'block', rule: 'contact.phone_missing', reason: 'no decision' };
       const record = composeMessage({ campaign: this.campaign, carrier: this.carrier, driver, decision, run: this.run, now: at });
+      if (record.status === 'pending') {
+        record.status = 'sending';
+        record.attempted_at = at;
+      }
       // Ids are per phone: of two profiles with the same phone in this wave, the more sendable one keeps the record.
       const kept = byId.get(record._id);
-      if (!kept || sendRank(record) < sendRank(kept)) byId.set(record._id, record.status === 'pending' ? { ...record, status: 'sending', attempted_at: at } : record);
+      if (!kept || sendRank(record) < sendRank(kept)) byId.set(record._id, record);
     });
     const composed = [...byId.values()];
-    const inserted = await messages().bulkInsert(composed);
-    const insertedIds = new Set(inserted.insertedItemIds);
-    const fresh = composed.filter((r) => insertedIds.has(r._id)) as SMSMessage[];
-    // Ids that already existed: a killed run wrote them. Their stored state decides, never the new one.
-    const existing = composed.length === insertedIds.size ? [] : await messagesByIds(composed.filter((r) => !insertedIds.has(r._id)).map((r) => r._id));
-    const leftSending = existing.filter((m) => m.status === 'sending' || m.status === 'pending');
-    for (const r of fresh) {
-      if (r.status === 'held') this.tally.held += 1;
-      if (r.status === 'blocked') this.tally.blocked += 1;
+    const inserted = new Set((await messages().bulkInsert(composed)).insertedItemIds);
+    const records: SMSMessage[] = [];
+    const skipped: string[] = [];
+    for (const r of composed) {
+      // An id a pipelined wave of this run holds (a phone shared by two profiles) is that wave's to send.
+      if (!inserted.has(r._id)) {
+        if (!this.inFlight.has(r._id)) skipped.push(r._id);
+      }
+      else if (r.status === 'sending') records.push(r as SMSMessage);
+      else if (r.status === 'held') this.tally.held += 1;
+      else if (r.status === 'blocked') this.tally.blocked += 1;
     }
-    const toSend = [...fresh.filter((r) => r.status === 'sending'), ...leftSending.map((m) => ({ ...m, status: 'sending' as const, attempted_at: m.attempted_at ?? at }))];
-    await this.sendAndRecord(toSend, new Set(leftSending.map((m) => m._id)), at);
+    // Ids that already existed: a killed run wrote them. Their stored state decides, never the new one.
+    const leftSending = skipped.length === 0 ? [] : (await messagesByIds(skipped)).filter((m) => m.status === 'sending' || m.status === 'pending');
+    for (const m of leftSending) records.push({ ...m, status: 'sending', attempted_at: m.attempted_at ?? at });
+    for (const r of records) this.inFlight.add(r._id);
+    return { records, reconcile: new Set(leftSending.map((m) => m._id)), at };
+  }
+
+  /**
+   * A prepared wave the gate closed on before it was sent: its new records are held for the resume
+   * (one write). Records an earlier run left `sending` stay so: the next run looks them up first.
+   */
+  async holdUnsent(wave: PreparedWave): Promise<void> {
+    const unsent = wave.records.filter((r) => !wave.reconcile.has(r._id));
+    await this.record({ records: unsent, deliveries: unsent.map((r) => ({ id: r._id, outcome: 'unsent', attempts: 0 })) });
   }
 
   /** Records a killed run left `sending`: looked up at the provider, sent only if they never arrived. */
@@ -194,8 +249,8 @@ class CampaignSender {
       if (left.length === 0) return null;
       const stop = await this.mayContinue();
       if (stop) return stop;
-      const at = clockNow();
-      await this.sendAndRecord(left, new Set(left.map((m) => m._id)), at);
+      await this.sendAndRecord({ records: left, reconcile: new Set(left.map((m) => m._id)), at: clockNow() });
+      if (this.gate.closed) return 'paused';
     }
   }
 
@@ -229,7 +284,8 @@ class CampaignSender {
         }
       });
       await messages().bulkUpdate([...changed, ...sending]);
-      await this.sendAndRecord(sending, new Set(), at);
+      await this.sendAndRecord({ records: sending, reconcile: new Set(), at });
+      if (this.gate.closed) return 'paused';
       if (due.length < this.waveSize) return null;
     }
   }
@@ -244,6 +300,51 @@ class CampaignSender {
     const [last] = await messages().find((q) => q.eq('campaign_id', this.campaign._id).ge('_id', prefix).lt('_id', `${prefix}\uffff`).isNotEmpty('driver_id').descending('driver_id'), { limit: 1 });
     return last?.driver_id ?? null;
   }
+}
+
+/**
+ * The audience waves, pipelined: wave N+1 is decided and written while wave N is being sent, and
+ * wave N is recorded while wave N+1 is being sent. Whatever ends the loop (done, paused, out of
+ * time, an error), the wave in flight is finished and recorded before this returns or throws.
+ */
+async function sendAudience(sender: CampaignSender, pages: AsyncIterable<{ readonly drivers: readonly DriverProfile[] }>): Promise<{ stop: SliceOutcome | null; done: boolean }> {
+  let delivering: Promise<DeliveredWave> | null = null;
+  let recording: Promise<void> = Promise.resolve();
+  /** Waits for the wave in flight and queues its recording; false when the gate closed during it. */
+  const settle = async (): Promise<boolean> => {
+    if (delivering) {
+      const delivered = await delivering;
+      delivering = null;
+      recording = observed(recording.then(() => sender.record(delivered)));
+    }
+    return !sender.gate.closed;
+  };
+  let stop: SliceOutcome | null = null;
+  let done = true;
+  try {
+    for await (const page of pages) {
+      stop = await sender.mayContinue();
+      if (stop) break;
+      const prepared = await sender.prepare(page.drivers);
+      if (!(await settle())) {
+        stop = 'paused';
+        await sender.holdUnsent(prepared);
+        break;
+      }
+      delivering = observed(sender.deliver(prepared));
+    }
+    if (!(await settle())) stop = 'paused';
+    await recording;
+  } finally {
+    // An error ends the run: still never leave provider calls running or a sent wave unrecorded.
+    if (delivering) {
+      const delivered = await (delivering as Promise<DeliveredWave>).catch(() => null);
+      if (delivered) recording = recording.then(() => sender.record(delivered));
+    }
+    await recording.catch(() => undefined);
+  }
+  if (stop) done = false;
+  return { stop, done };
 }
 
 /** Sends one campaign until it is done for now, paused, or out of budget; then records where it stands. */
@@ -266,15 +367,9 @@ export async function sendCampaignSlice(campaignId: string, options: SenderOptio
       pageSize: sender.waveSize,
       ...(after ? { after } : {}),
     });
-    audienceDone = true;
-    for await (const page of pages) {
-      stop = await sender.mayContinue();
-      if (stop) {
-        audienceDone = false;
-        break;
-      }
-      await sender.sendPage(page.drivers);
-    }
+    const streamed = await sendAudience(sender, pages);
+    stop = streamed.stop;
+    audienceDone = streamed.done;
   }
   const outcome = await finishSlice({ campaignId, stop, audienceDone, run: sender.run });
   return { campaignId, outcome, ...sender.tally };

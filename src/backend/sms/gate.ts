@@ -1,0 +1,64 @@
+/**
+ * The send gate: what makes a pause take effect at once. The sender asks it before every provider
+ * call; it answers from the campaign's status as last read, re-reading it (one data request, shared
+ * by all concurrent sends) whenever that read STARTED more than `STATUS_CHECK_MS` ago. Once it has
+ * seen the campaign paused, archived or moved to another run it stays closed.
+ *
+ * The other half is in `pauseSMSCampaign`: after writing `paused` it waits `PAUSE_SETTLE_MS`
+ * (> STATUS_CHECK_MS) before it returns. Any provider call after that instant would need a status
+ * read started after the pause was written, which sees `paused`: nothing is sent after the pause
+ * returns, while a fast campaign costs about one status read per second of sending.
+ */
+import type { SMSCampaign } from '../collections/sms';
+import { campaigns } from './records';
+
+export const STATUS_CHECK_MS = 1000;
+/** How long `pauseSMSCampaign` waits after its write when a sender may be mid-wave. */
+export const PAUSE_SETTLE_MS = STATUS_CHECK_MS + 250;
+
+export interface SendGate {
+  /** True when the next provider call may go out. */
+  open(): Promise<boolean>;
+  /** False once a read has seen the campaign stop (no read). */
+  readonly closed: boolean;
+}
+
+/** Whether a stored campaign still lets run `run` send. */
+export function sendsOn(campaign: Pick<SMSCampaign, 'status' | 'archived_at' | 'run_number'> | null, run: number): boolean {
+  return campaign !== null && campaign.status === 'active' && !campaign.archived_at && (campaign.run_number ?? 0) === run;
+}
+
+export function createSendGate(input: { campaignId: string; run: number; intervalMs?: number; monotonicMs?: () => number }): SendGate {
+  const interval = input.intervalMs ?? STATUS_CHECK_MS;
+  const monotonic = input.monotonicMs ?? ((): number => performance.now());
+  let readStartedAt = Number.NEGATIVE_INFINITY;
+  let reading: Promise<boolean> | null = null;
+  let closed = false;
+  const read = async (): Promise<boolean> => {
+    readStartedAt = monotonic();
+    try {
+      const fresh = await campaigns().get(input.campaignId);
+      if (!sendsOn(fresh, input.run)) closed = true;
+      return !closed;
+    } finally {
+      reading = null;
+    }
+  };
+  return {
+    get closed() {
+      return closed;
+    },
+    async open() {
+      if (closed) return false;
+      if (reading) return reading;
+      if (monotonic() - readStartedAt < interval) return true;
+      reading = read();
+      return reading;
+    },
+  };
+}
+
+/** Waits out the gates' re-read interval: called after writing a stop (pause, archive) of a sending campaign. */
+export function waitForSendGates(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, PAUSE_SETTLE_MS));
+}
