@@ -160,8 +160,17 @@ export function zoneClock(zone: string): ZoneClock {
   return clock;
 }
 
+const zoneValidity = new Map<string, boolean>();
+
+/** Whether `zone` names an IANA zone (answers cached: a campaign asks once per recipient). */
 export function isValidIanaZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    // Bounded: names come from stored driver records, a few hundred real ones at most.
+    if (zoneValidity.size < 10_000) zoneValidity.set(zone, valid);
+  }
+  return valid;
 }
 
 /** Day of week (0 = Sunday) of a wall-clock ms value. 1970-01-01 was a Thursday. */
