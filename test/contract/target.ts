@@ -1,9 +1,11 @@
 /**
  * The abstract target the contract suite runs against: an `items` API plus a test collection that
- * can be cleared. Two implementations: the local emulator, and a real Wix site through `@wix/sdk`.
+ * can be cleared. Three implementations: the local emulator, the same emulator in a worker thread
+ * (local/data/remote), and a real Wix site through `@wix/sdk`.
  */
 import { join } from 'node:path';
 import { createDataEmulator, type LocalDataEmulator } from '../../local/data';
+import { createRemoteDataEmulator, type RemoteDataEmulator } from '../../local/data/remote';
 
 /** The part of `@wix/data` `items` the suite uses, typed loosely so both targets fit. */
 export interface FilterLike {
@@ -126,13 +128,10 @@ export interface ContractTarget {
 }
 
 export const LOCAL_COLLECTION = 'ContractTestItems';
+const LOCAL_COLLECTIONS = [{ id: LOCAL_COLLECTION, indexes: [['city'], ['age'], ['name', 'city']] }];
 
 export function localTarget(): ContractTarget & { readonly emulator: LocalDataEmulator } {
-  const emulator = createDataEmulator({
-    dataDir: null,
-    strictCollections: true,
-    collections: [{ id: LOCAL_COLLECTION, indexes: [['city'], ['age'], ['name', 'city']] }],
-  });
+  const emulator = createDataEmulator({ dataDir: null, strictCollections: true, collections: LOCAL_COLLECTIONS });
   const items = emulator.items as unknown as ItemsLike;
   return {
     name: 'local emulator',
@@ -145,6 +144,24 @@ export function localTarget(): ContractTarget & { readonly emulator: LocalDataEm
       await items.truncate(LOCAL_COLLECTION);
     },
     close: async () => emulator.close(),
+  };
+}
+
+/** The local emulator in a worker thread: the same `items` surface, served asynchronously by another thread. */
+export async function workerTarget(): Promise<ContractTarget & { readonly emulator: RemoteDataEmulator }> {
+  const emulator = await createRemoteDataEmulator({ dataDir: null, strictCollections: true, collections: LOCAL_COLLECTIONS });
+  const items = emulator.items as unknown as ItemsLike;
+  return {
+    name: 'local emulator in a worker thread',
+    remote: false,
+    emulator,
+    items,
+    collection: LOCAL_COLLECTION,
+    missingCollection: 'NoSuchCollection',
+    clear: async () => {
+      await items.truncate(LOCAL_COLLECTION);
+    },
+    close: () => emulator.close(),
   };
 }
 

@@ -1,14 +1,17 @@
 /**
- * Contract tests for `@wix/data` `items`. The shared suites run against the local emulator and, when
- * WIX_API_KEY and WIX_SITE_ID are set, against a real Wix site through `@wix/sdk` (collection from
- * WIX_CONTRACT_COLLECTION, default 'ContractTestItems'). Hooks, permissions and strict mode exist
- * only locally and have their own describes.
+ * Contract tests for `@wix/data` `items`. The shared suites run against the local emulator, the same
+ * emulator in a worker thread (local/data/remote) and, when WIX_API_KEY and WIX_SITE_ID are set,
+ * against a real Wix site through `@wix/sdk` (collection from WIX_CONTRACT_COLLECTION, default
+ * 'ContractTestItems'). Hooks, permissions and strict mode exist only locally and have their own
+ * describes, for both local variants.
  */
-import { localTarget, remoteConfig, remoteTarget, type ContractTarget } from './target';
+import { localTarget, remoteConfig, remoteTarget, workerTarget, type ContractTarget } from './target';
 import { defineQuerySuite } from './suites/query';
 import { defineWriteSuite } from './suites/writes';
 import { defineLocalHookSuite } from './suites/local-hooks';
 import { defineLocalStrictSuite } from './suites/local-strict';
+import { defineWorkerHookSuite } from './suites/worker-hooks';
+import { defineWorkerStrictSuite } from './suites/worker-strict';
 
 function sharedSuites(make: () => Promise<ContractTarget>): void {
   let target: ContractTarget | null = null;
@@ -30,6 +33,10 @@ describe('wix-data contract: local emulator', () => {
   sharedSuites(async () => localTarget());
 });
 
+describe('wix-data contract: local emulator in a worker thread', () => {
+  sharedSuites(workerTarget);
+});
+
 const remote = remoteConfig();
 if (!remote) {
   console.info('wix-data contract: real Wix site skipped — set WIX_API_KEY and WIX_SITE_ID (and optionally WIX_CONTRACT_COLLECTION) to run the same suite remotely.');
@@ -45,4 +52,9 @@ if (!remote) {
 describe('wix-data emulator: local-only behaviour', () => {
   defineLocalHookSuite();
   defineLocalStrictSuite();
+});
+
+describe('wix-data emulator in a worker thread: local-only behaviour', () => {
+  defineWorkerHookSuite();
+  defineWorkerStrictSuite();
 });

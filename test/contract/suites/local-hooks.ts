@@ -1,17 +1,8 @@
 /** Local only: data hooks (`<Collection>_<hook>`) and permissions against the current call. */
 import { createDataEmulator, type LocalDataEmulator } from '../../../local/data';
-import { auth } from '../../../local/wix/essentials';
-import { runInCall, type CallContext } from '../../../local/runtime';
-import { codeOf } from './fixtures';
+import { definePermissionSuite } from './permissions';
 
 type Ctx = { collectionName: string; userId: string | null; userRole: string; currentItem?: Record<string, unknown> };
-
-const member = (memberId: string | null, admin = false): CallContext => ({
-  identity: { memberId, roles: admin ? ['Admin'] : memberId ? ['SiteMember'] : [] },
-  elevated: false,
-  kind: 'test',
-  deadline: null,
-});
 
 export function defineLocalHookSuite(): void {
   describe('hooks (local only)', () => {
@@ -107,54 +98,5 @@ export function defineLocalHookSuite(): void {
     });
   });
 
-  describe('permissions (local only)', () => {
-    let em: LocalDataEmulator;
-    beforeEach(() => {
-      em = createDataEmulator({
-        dataDir: null,
-        collections: [
-          { id: 'Open', indexes: [], permissions: { read: 'Anyone', insert: 'Anyone', update: 'Anyone', remove: 'Anyone' } },
-          { id: 'Members', indexes: [], permissions: { read: 'SiteMember', insert: 'SiteMember', update: 'SiteMember', remove: 'SiteMember' } },
-          { id: 'Own', indexes: [], permissions: { read: 'Author', insert: 'SiteMember', update: 'Author', remove: 'Author' } },
-          { id: 'AdminOnly', indexes: [], permissions: { read: 'Admin', insert: 'Admin', update: 'Admin', remove: 'Admin' } },
-        ],
-      });
-    });
-    afterEach(() => em.close());
-    const as = <T>(call: CallContext, fn: () => Promise<T>): Promise<T> => runInCall(call, fn);
-
-    test('Anyone passes for anonymous visitors', async () => {
-      await expect(as(member(null), () => em.items.insert('Open', { a: 1 }))).resolves.toBeDefined();
-    });
-    test('SiteMember needs a signed-in member', async () => {
-      expect(await codeOf(as(member(null), () => em.items.insert('Members', { a: 1 })))).toBe('WDE0027');
-      expect(await codeOf(as(member(null), () => em.items.query('Members').find()))).toBe('WDE0027');
-      await expect(as(member('m1'), () => em.items.insert('Members', { a: 1 }))).resolves.toBeDefined();
-    });
-    test('Author: _owner is the inserting member; only the owner updates/removes; reads see own items', async () => {
-      const mine = await as(member('m1'), () => em.items.insert('Own', { a: 1 }));
-      expect(mine['_owner']).toBe('m1');
-      await as(member('m2'), () => em.items.insert('Own', { a: 2 }));
-      expect(await codeOf(as(member('m2'), () => em.items.update('Own', { ...mine, a: 9 })))).toBe('WDE0027');
-      expect(await codeOf(as(member('m2'), () => em.items.remove('Own', String(mine['_id']))))).toBe('WDE0027');
-      await expect(as(member('m1'), () => em.items.update('Own', { ...mine, a: 3 }))).resolves.toBeDefined();
-      const seen = await as(member('m2'), () => em.items.query('Own').find());
-      expect(seen.items.map((i) => i['a'])).toEqual([2]);
-      expect(await as(member('m2'), () => em.items.get('Own', String(mine['_id'])))).toBeNull();
-    });
-    test('Admin level: members are refused; the Admin role and elevated calls pass', async () => {
-      expect(await codeOf(as(member('m1'), () => em.items.insert('AdminOnly', { a: 1 })))).toBe('WDE0027');
-      await expect(as(member('owner', true), () => em.items.insert('AdminOnly', { a: 1 }))).resolves.toBeDefined();
-      await expect(as(member(null), () => auth.elevate(em.items.insert)('AdminOnly', { a: 2 }))).resolves.toBeDefined();
-    });
-    test('auth.elevate(items.query)(C) returns a builder whose later find() runs elevated', async () => {
-      await as(member('owner', true), () => em.items.insert('AdminOnly', { a: 1 }));
-      const r = await as(member(null), async () => {
-        const query = auth.elevate(em.items.query)('AdminOnly');
-        return query.eq('a', 1).find();
-      });
-      expect(r.length).toBe(1);
-      expect(await codeOf(as(member(null), () => em.items.query('AdminOnly').find()))).toBe('WDE0027');
-    });
-  });
+  definePermissionSuite('permissions (local only)', async (collections) => createDataEmulator({ dataDir: null, collections }));
 }
