@@ -141,21 +141,57 @@ export class BulkPatchBuilder extends ModificationsBuilder {
     return runAs(this.call, async (call) => {
       if (!Array.isArray(itemIds) || itemIds.length === 0 || !itemIds.every((i) => typeof i === 'string')) throw errors.itemIdsMustBeStrings();
       if (itemIds.length > MAX_BULK) throw errors.bulkTooLarge(collectionId);
-      engine.begin({ collectionId, kind: 'write', operation: 'bulkPatch' });
+      const info = { collectionId, kind: 'write', operation: 'bulkPatch' } as const;
+      const store = engine.begin(info);
+      const config = engine.config(collectionId);
       const condition = conditionOf(options);
+      const hooksOn = !options.suppressHooks && engine.hooks.has(collectionId, 'beforeUpdate');
       const result = emptyBulkResult();
+      const fail = (index: number, itemId: string, e: unknown): void => {
+        const err = e instanceof WixDataError ? e : new WixDataError('WDE0053', e instanceof Error ? e.message : String(e));
+        result.errors.push(new WixDataBulkItemError(err, index, { _id: itemId }));
+      };
+      // 1. per item: permission, condition, beforeUpdate on the merged item.
+      const planned: { index: number; itemId: string; existing: Item; merged: Item; draft: Item }[] = [];
       for (const [index, itemId] of itemIds.entries()) {
         try {
-          const saved = await patchItem(engine, call, { collectionId, itemId, mods, condition, options });
-          if (saved) {
-            result.updated += 1;
-            result.updatedItemIds.push(itemId);
-          }
+          const existing = store.get(itemId);
+          if (!existing) throw errors.notFound(itemId, collectionId);
+          checkPermission(config, 'update', call, existing);
+          if (condition && !matches(condition, existing)) continue;
+          const merged = applyTo(existing, mods);
+          const draft = hooksOn ? await engine.hooks.run(collectionId, 'beforeUpdate', merged, engine.hookContext(collectionId, call, existing), acceptItem) : merged;
+          planned.push({ index, itemId, existing, merged, draft });
         } catch (e) {
-          const err = e instanceof WixDataError ? e : new WixDataError('WDE0053', e instanceof Error ? e.message : String(e));
-          result.errors.push(new WixDataBulkItemError(err, index, { _id: itemId }));
+          if (!options.suppressHooks) await engine.hooks.failure(collectionId, e, engine.hookContext(collectionId, call));
+          fail(index, itemId, e);
         }
       }
+      // 2. one transaction: the merge re-applied to each item as stored now (re-read only if a hook ran meanwhile).
+      const saved = engine.write(info, () =>
+        planned.map((p) => {
+          try {
+            const current = hooksOn ? store.get(p.itemId) : p.existing;
+            if (!current) throw errors.notFound(p.itemId, collectionId);
+            if (condition && !matches(condition, current)) return null;
+            const next = applyTo(current, mods);
+            for (const k of Object.keys(p.draft)) if (!k.startsWith('_') && p.draft[k] !== p.merged[k]) next[k] = p.draft[k];
+            return replaceExisting(store, { ...next, _id: p.itemId }, engine.now(), current).saved;
+          } catch (e) {
+            fail(p.index, p.itemId, e);
+            return null;
+          }
+        }),
+      );
+      // 3. results and afterUpdate.
+      for (const [i, item] of saved.entries()) {
+        const p = planned[i];
+        if (!item || !p) continue;
+        result.updated += 1;
+        result.updatedItemIds.push(p.itemId);
+        if (!options.suppressHooks && engine.hooks.has(collectionId, 'afterUpdate')) await engine.hooks.run(collectionId, 'afterUpdate', item, engine.hookContext(collectionId, call, p.existing), acceptItem);
+      }
+      result.errors.sort((x, y) => x.originalIndex - y.originalIndex);
       result.skipped = itemIds.length - result.errors.length - result.updated;
       return result;
     });

@@ -244,3 +244,34 @@ describe('closing the worker emulator', () => {
     }
   });
 });
+
+describe('data emulator in a child process', () => {
+  test('serves the same items surface: values, errors, paging, bulkPatch; refuses synchronous members; close ends the process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wixdata-process-'));
+    const em = await createRemoteDataEmulator({ dataDir: dir, strictCollections: true, collections: COLLECTIONS, hooksModule: HOOKS, placement: 'process' });
+    try {
+      const at = new Date('2026-11-04T21:00:00Z');
+      await runInCall(ADMIN_JOB, async () => {
+        await em.items.bulkInsert('T', Array.from({ length: 30 }, (_, n) => ({ _id: `t${String(n).padStart(2, '0')}`, n, at, tags: ['a', n] })));
+        const first = await em.items.query('T').ascending('n').limit(20).find();
+        expect(first.items).toHaveLength(20);
+        expect(first.items[0]?.['at']).toBeInstanceOf(Date);
+        expect((first.items[0]?.['at'] as Date).getTime()).toBe(at.getTime());
+        const second = await first.next();
+        expect(second.items.map((i) => i['n'])).toEqual([20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+        const patched = await em.items.bulkPatch('T', ['t01', 'nope']).setField('label', 'x').run();
+        expect(patched).toMatchObject({ updated: 1 });
+        expect(patched.errors[0]).toBeInstanceOf(WixDataBulkItemError);
+        const duplicate = await rejection(em.items.insert('T', { _id: 't01' }));
+        expect(duplicate).toBeInstanceOf(WixDataError);
+        expect((duplicate as WixDataError).code).toBe('WDE0074');
+      });
+      expect(() => em.items.query('T').explainPlan()).toThrow(/thread, not in a process/);
+      expect((await em.stats()).writes).toBeGreaterThanOrEqual(2);
+    } finally {
+      await em.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await expect(em.items.get('T', 't01')).rejects.toThrow(/closed/);
+  });
+});

@@ -1,9 +1,10 @@
 /**
- * Calling side of the worker connection: numbered requests, their replies, page handles to release,
+ * Calling side of the data server connection (thread or process, see endpoint.ts): numbered requests, their replies, page handles to release,
  * and the synchronous path (the caller blocks on a shared flag until the worker answers on a
  * dedicated port) for the few members that are not asynchronous.
  */
-import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { receiveMessageOnPort } from 'node:worker_threads';
+import type { Endpoint } from './endpoint';
 import type { Reply, Request, WireValue } from './protocol';
 import { adopt } from './realm';
 import { fromWireError } from './wire-errors';
@@ -25,13 +26,11 @@ export class WorkerChannel {
   private refused: Error | null = null;
 
   constructor(
-    private readonly worker: Worker,
-    private readonly syncPort: MessagePort,
-    private readonly flag: Int32Array,
+    private readonly endpoint: Endpoint,
     /** Replies are copied into this realm (see realm.ts). */
     private readonly foreign: boolean,
   ) {
-    worker.on('message', (msg: unknown) => {
+    endpoint.onMessage((msg: unknown) => {
       const reply = this.receive(msg);
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;
@@ -39,8 +38,8 @@ export class WorkerChannel {
       this.updateRef();
       waiter.resolve(reply);
     });
-    worker.on('error', (e: unknown) => this.stop(e instanceof Error ? e : new Error(String(e))));
-    worker.on('exit', (code: number) => this.stop(new Error(`The data worker has stopped (exit code ${code}).`)));
+    endpoint.onError((e) => this.stop(e));
+    endpoint.onExit((code) => this.stop(new Error(`The data server has stopped (exit code ${code}).`)));
     this.updateRef();
   }
 
@@ -69,7 +68,7 @@ export class WorkerChannel {
     return new Promise<Reply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       try {
-        this.worker.postMessage({ ...body, id, ...released } as Request);
+        this.endpoint.post({ ...body, id, ...released } as Request);
       } catch (e) {
         // An argument that cannot be cloned (a function, a class with native state) rejects the call.
         this.pending.delete(id);
@@ -84,13 +83,15 @@ export class WorkerChannel {
   requestSync(body: RequestBody): Reply {
     const refused = this.stopped ?? this.refused;
     if (refused) throw refused;
+    const sync = this.endpoint.sync;
+    if (!sync) throw new Error('Synchronous members (explainPlan, pageSize) need the data emulator in a thread, not in a process.');
     const id = this.nextId++;
-    Atomics.store(this.flag, 0, 0);
-    this.worker.postMessage({ ...body, id, sync: true, ...this.takeReleased() } as Request);
+    Atomics.store(sync.flag, 0, 0);
+    this.endpoint.post({ ...body, id, sync: true, ...this.takeReleased() } as Request);
     const deadline = Date.now() + SYNC_TIMEOUT_MS;
     for (;;) {
-      Atomics.wait(this.flag, 0, 0, 1_000);
-      const received = receiveMessageOnPort(this.syncPort);
+      Atomics.wait(sync.flag, 0, 0, 1_000);
+      const received = receiveMessageOnPort(sync.port);
       // A reply to an earlier request that timed out is dropped.
       if (received && (received.message as Reply).id === id) return this.receive(received.message);
       if (received) continue;
@@ -103,7 +104,7 @@ export class WorkerChannel {
     if (this.stopped || this.refused) return;
     this.released.push(handle);
     if (this.released.length >= RELEASE_BATCH) {
-      this.worker.postMessage({ kind: 'release', id: 0, ...this.takeReleased() } satisfies Request);
+      this.endpoint.post({ kind: 'release', id: 0, ...this.takeReleased() } satisfies Request);
     }
   }
 
@@ -120,8 +121,8 @@ export class WorkerChannel {
 
   /** The worker keeps the process alive only while a request is open. */
   private updateRef(): void {
-    if (this.pending.size > 0 && !this.stopped) this.worker.ref();
-    else this.worker.unref();
+    if (this.pending.size > 0 && !this.stopped) this.endpoint.ref();
+    else this.endpoint.unref();
   }
 }
 

@@ -8,12 +8,14 @@
  * register tsx's CommonJS hooks and then require it, which works the same under `tsx` scripts and
  * under jest (whose own transform does not reach worker threads).
  */
+import { fork } from 'node:child_process';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { DataEmulatorOptions, DataRequestStats, EmulatedItems } from '../index';
 import { WorkerChannel, unwrap } from './channel';
-import type { WorkerEvent, WorkerInit } from './protocol';
+import { processEndpoint, workerEndpoint, type Endpoint } from './endpoint';
+import { DATA_PROCESS_FLAG, type WorkerEvent, type WorkerInit } from './protocol';
 import { isForeign } from './realm';
 import { createRemoteItems } from './recorder';
 import { fromWireError } from './wire-errors';
@@ -26,6 +28,11 @@ export interface RemoteDataEmulatorOptions extends Pick<DataEmulatorOptions, 'da
   readonly hooksModule?: string;
   /** The worker's clock: `anchorMs + (Date.now() - wallStartMs)`. Default: `Date.now`. */
   readonly clock?: { readonly anchorMs: number; readonly wallStartMs: number };
+  /**
+   * `thread` (default): a Worker in this process. `process`: a child process, so the data layer's
+   * memory is not in this process's RSS (synchronous members such as `explainPlan()` are then refused).
+   */
+  readonly placement?: 'thread' | 'process';
 }
 
 export interface RemoteDataEmulator {
@@ -46,8 +53,23 @@ require(workerData.entry);
 
 const TSX_TSCONFIG = 'TSX_TSCONFIG_PATH';
 
+const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+/** The child process: worker.ts under tsx's require hooks, V8 serialization on the IPC channel. */
+function startProcess(init: WorkerInit): Endpoint {
+  const child = fork(join(__dirname, 'worker.ts'), [DATA_PROCESS_FLAG], {
+    execArgv: ['--require', createRequire(join(REPO_ROOT, 'package.json')).resolve('tsx/cjs')],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, [TSX_TSCONFIG]: process.env[TSX_TSCONFIG] ?? join(REPO_ROOT, 'tsconfig.json') },
+  });
+  const endpoint = processEndpoint(child);
+  endpoint.post(init);
+  return endpoint;
+}
+
 function startWorker(init: WorkerInit, syncPort: MessagePort): Worker {
-  const repoRoot = join(__dirname, '..', '..', '..');
+  const repoRoot = REPO_ROOT;
   const tsx = createRequire(join(repoRoot, 'package.json')).resolve('tsx/cjs/api');
   return new Worker(BOOTSTRAP, {
     eval: true,
@@ -59,8 +81,8 @@ function startWorker(init: WorkerInit, syncPort: MessagePort): Worker {
 }
 
 export async function createRemoteDataEmulator(options: RemoteDataEmulatorOptions): Promise<RemoteDataEmulator> {
-  const { port1, port2 } = new MessageChannel();
-  const syncFlag = new SharedArrayBuffer(4);
+  const inProcess = options.placement !== 'process';
+  const syncFlag = inProcess ? new SharedArrayBuffer(4) : null;
   const init: WorkerInit = {
     options: {
       dataDir: options.dataDir,
@@ -73,33 +95,38 @@ export async function createRemoteDataEmulator(options: RemoteDataEmulatorOption
     clock: options.clock ?? null,
     syncFlag,
   };
-  const worker = startWorker(init, port2);
+  let endpoint: Endpoint;
+  if (syncFlag) {
+    const { port1, port2 } = new MessageChannel();
+    endpoint = workerEndpoint(startWorker(init, port2), port1, new Int32Array(syncFlag));
+  } else {
+    endpoint = startProcess(init);
+  }
 
   const event = await new Promise<WorkerEvent>((resolve, reject) => {
-    const onMessage = (msg: unknown): void => {
+    let settled = false;
+    endpoint.onMessage((msg: unknown) => {
       const e = msg as WorkerEvent;
-      if (e.kind !== 'ready' && e.kind !== 'failed') return;
-      worker.off('message', onMessage);
-      worker.off('error', reject);
-      worker.off('exit', onExit);
+      if (settled || (e.kind !== 'ready' && e.kind !== 'failed')) return;
+      settled = true;
       resolve(e);
-    };
-    const onExit = (code: number): void => reject(new Error(`The data worker stopped while starting (exit code ${code}).`));
-    worker.on('message', onMessage);
-    worker.once('error', reject);
-    worker.once('exit', onExit);
+    });
+    endpoint.onError((e) => {
+      if (!settled) reject(e);
+    });
+    endpoint.onExit((code) => {
+      if (!settled) reject(new Error(`The data server stopped while starting (exit code ${code}).`));
+    });
   }).catch(async (e: unknown) => {
-    port1.close();
-    await worker.terminate();
+    await endpoint.terminate();
     throw e;
   });
   if (event.kind === 'failed') {
-    port1.close();
-    await worker.terminate();
+    await endpoint.terminate();
     throw fromWireError(event.error);
   }
 
-  const channel = new WorkerChannel(worker, port1, new Int32Array(syncFlag), isForeign(event));
+  const channel = new WorkerChannel(endpoint, isForeign(event));
   const items = createRemoteItems(event.surface, channel) as unknown as EmulatedItems;
   let closing: Promise<void> | null = null;
 
@@ -123,8 +150,7 @@ export async function createRemoteDataEmulator(options: RemoteDataEmulatorOption
           }
         } finally {
           channel.stop(closed);
-          port1.close();
-          await worker.terminate();
+          await endpoint.terminate();
         }
       })();
       return closing;

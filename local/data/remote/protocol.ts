@@ -85,9 +85,12 @@ export interface WorkerInit {
   readonly options: Pick<DataEmulatorOptions, 'dataDir' | 'collections' | 'strictCollections' | 'strict' | 'quotas'>;
   readonly hooksModule: string | null;
   readonly clock: { readonly anchorMs: number; readonly wallStartMs: number } | null;
-  /** Shared flag the worker raises after answering a synchronous request. */
-  readonly syncFlag: SharedArrayBuffer;
+  /** Shared flag the worker raises after answering a synchronous request (thread placement; null in a process). */
+  readonly syncFlag: SharedArrayBuffer | null;
 }
+
+/** The argument that makes worker.ts serve its parent process over IPC. */
+export const DATA_PROCESS_FLAG = '--data-process';
 
 interface RequestBase {
   readonly id: number;

@@ -1,6 +1,6 @@
 /**
- * The data worker: one emulator (local/data) in its own thread, serving the requests of
- * `createRemoteDataEmulator` (./index.ts) one at a time, in the order they were sent.
+ * The data server: one emulator (local/data) in its own thread or child process, serving the
+ * requests of `createRemoteDataEmulator` (./index.ts) one at a time, in the order they were sent.
  * Started by ./index.ts under tsx; not meant to be imported.
  */
 import Module, { createRequire } from 'node:module';
@@ -10,7 +10,7 @@ import { installRuntime, runInCall } from '../../runtime';
 import shimFiles from '../../wix/modules.json';
 import { createDataEmulator, type DataHooksModule, type LocalDataEmulator } from '../index';
 import { probeSurface } from './probe';
-import { isThenable, type Reply, type Request, type WorkerEvent, type WorkerInit } from './protocol';
+import { DATA_PROCESS_FLAG, isThenable, type Reply, type Request, type WorkerEvent, type WorkerInit } from './protocol';
 import { method, PageHandles, Replayer, toWireValue } from './replay';
 import { toWireError } from './wire-errors';
 
@@ -38,9 +38,31 @@ function loadHooks(file: string | null): DataHooksModule {
   return typeof loaded === 'object' && loaded !== null ? (loaded as DataHooksModule) : {};
 }
 
-async function main(port: MessagePort): Promise<void> {
-  const init = workerData as WorkerInit & { readonly syncPort: MessagePort };
-  const flag = new Int32Array(init.syncFlag);
+/** How this server talks to its caller: a thread's port (with the blocking path) or the process's IPC channel. */
+interface Link {
+  post(message: unknown): void;
+  onMessage(listener: (message: Request) => void): void;
+  /** Thread placement only: the port and flag of synchronous requests. */
+  readonly sync: { readonly port: MessagePort; readonly flag: Int32Array } | null;
+}
+
+function threadLink(port: MessagePort, init: WorkerInit & { readonly syncPort: MessagePort }): Link {
+  return {
+    post: (message) => port.postMessage(message),
+    onMessage: (listener) => void port.on('message', listener),
+    sync: init.syncFlag ? { port: init.syncPort, flag: new Int32Array(init.syncFlag) } : null,
+  };
+}
+
+function processLink(): Link {
+  return {
+    post: (message) => process.send?.(message as Parameters<NonNullable<typeof process.send>>[0]),
+    onMessage: (listener) => void process.on('message', (m) => listener(m as Request)),
+    sync: null,
+  };
+}
+
+async function main(port: Link, init: WorkerInit): Promise<void> {
   let emulator: LocalDataEmulator;
   try {
     resolveWixShims();
@@ -55,10 +77,10 @@ async function main(port: MessagePort): Promise<void> {
       clock: { now },
     });
     const event: WorkerEvent = { kind: 'ready', surface: await probeSurface() };
-    port.postMessage(event);
+    port.post(event);
   } catch (e) {
     const event: WorkerEvent = { kind: 'failed', error: toWireError(e) };
-    port.postMessage(event);
+    port.post(event);
     return;
   }
 
@@ -94,16 +116,17 @@ async function main(port: MessagePort): Promise<void> {
   };
 
   const send = (req: Request, reply: Reply): void => {
-    const target = req.sync ? init.syncPort : port;
+    const sync = req.sync ? port.sync : null;
+    const post = sync ? (m: Reply): void => sync.port.postMessage(m) : (m: Reply): void => port.post(m);
     try {
-      target.postMessage(reply);
+      post(reply);
     } catch (e) {
       // A value that cannot be cloned (a function, a native handle) fails the request instead.
-      target.postMessage({ id: req.id, ok: false, error: toWireError(e), promised: reply.promised } satisfies Reply);
+      post({ id: req.id, ok: false, error: toWireError(e), promised: reply.promised } satisfies Reply);
     }
-    if (req.sync) {
-      Atomics.store(flag, 0, 1);
-      Atomics.notify(flag, 0);
+    if (sync) {
+      Atomics.store(sync.flag, 0, 1);
+      Atomics.notify(sync.flag, 0);
     }
   };
 
@@ -125,9 +148,16 @@ async function main(port: MessagePort): Promise<void> {
 
   // One request at a time, in arrival order: a write is applied before any later request starts.
   let tail: Promise<void> = Promise.resolve();
-  port.on('message', (req: Request) => {
+  port.onMessage((req: Request) => {
     tail = tail.then(() => handle(req));
   });
 }
 
-if (parentPort) void main(parentPort);
+if (parentPort) {
+  const init = workerData as WorkerInit & { readonly syncPort: MessagePort };
+  void main(threadLink(parentPort, init), init);
+} else if (process.argv.includes(DATA_PROCESS_FLAG) && process.send) {
+  // The first message is the init; the caller's disconnect (close) ends the process.
+  process.once('message', (init) => void main(processLink(), init as WorkerInit));
+  process.once('disconnect', () => process.exit(0));
+}

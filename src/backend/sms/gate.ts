@@ -1,8 +1,9 @@
 /**
  * The send gate: what makes a pause take effect at once. The sender asks it before every provider
- * call; it answers from the campaign's status as last read, re-reading it (one data request, shared
- * by all concurrent sends) whenever that read STARTED more than `STATUS_CHECK_MS` ago. Once it has
- * seen the campaign paused, archived or moved to another run it stays closed.
+ * call; it answers "open" only while the newest completed read of the campaign's status found it
+ * sending and STARTED less than `STATUS_CHECK_MS` ago. Past 70% of that interval a new read (one
+ * data request, shared by all concurrent sends) starts in the background; past 100% sends wait for
+ * it. Once a read has seen the campaign paused, archived or moved to another run it stays closed.
  *
  * The other half is in `pauseSMSCampaign`: after writing `paused` it waits `PAUSE_SETTLE_MS`
  * (> STATUS_CHECK_MS) before it returns. Any provider call after that instant would need a status
@@ -13,6 +14,8 @@ import type { SMSCampaign } from '../collections/sms';
 import { campaigns } from './records';
 
 export const STATUS_CHECK_MS = 1000;
+/** Share of the interval after which a read is started ahead, without holding up sends. */
+const REFRESH_AHEAD = 0.7;
 /** How long `pauseSMSCampaign` waits after its write when a sender may be mid-wave. */
 export const PAUSE_SETTLE_MS = STATUS_CHECK_MS + 250;
 
@@ -31,18 +34,23 @@ export function sendsOn(campaign: Pick<SMSCampaign, 'status' | 'archived_at' | '
 export function createSendGate(input: { campaignId: string; run: number; intervalMs?: number; monotonicMs?: () => number }): SendGate {
   const interval = input.intervalMs ?? STATUS_CHECK_MS;
   const monotonic = input.monotonicMs ?? ((): number => performance.now());
-  let readStartedAt = Number.NEGATIVE_INFINITY;
+  /** When the newest read that has completed (and found the campaign sending) started. */
+  let confirmedAt = Number.NEGATIVE_INFINITY;
   let reading: Promise<boolean> | null = null;
   let closed = false;
-  const read = async (): Promise<boolean> => {
-    readStartedAt = monotonic();
-    try {
-      const fresh = await campaigns().get(input.campaignId);
-      if (!sendsOn(fresh, input.run)) closed = true;
-      return !closed;
-    } finally {
-      reading = null;
-    }
+  const read = (): Promise<boolean> => {
+    const startedAt = monotonic();
+    reading = (async () => {
+      try {
+        const fresh = await campaigns().get(input.campaignId);
+        if (!sendsOn(fresh, input.run)) closed = true;
+        else confirmedAt = Math.max(confirmedAt, startedAt);
+        return !closed;
+      } finally {
+        reading = null;
+      }
+    })();
+    return reading;
   };
   return {
     get closed() {
@@ -50,10 +58,14 @@ export function createSendGate(input: { campaignId: string; run: number; interva
     },
     async open() {
       if (closed) return false;
-      if (reading) return reading;
-      if (monotonic() - readStartedAt < interval) return true;
-      reading = read();
-      return reading;
+      const age = monotonic() - confirmedAt;
+      if (age < interval) {
+        // Refreshed ahead (in the background) so sends rarely wait for the read; a failed
+        // background read only means the next send past the interval reads again.
+        if (age >= interval * REFRESH_AHEAD && !reading) void read().catch(() => undefined);
+        return true;
+      }
+      return reading ?? read();
     },
   };
 }
