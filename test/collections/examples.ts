@@ -109,6 +109,10 @@ export const examples: Readonly<Record<CollectionId, Example>> = {
     },
     invalid: [['status', 'opened'], ['bounce_type', 'medium'], ['open_count', -1]],
   },
+  EmailSuppressions: {
+    valid: { _id: '2233445:driver@example.com', carrier_dot: DOT, email_address: 'driver@example.com', reason: 'group_unsubscribed', source: 'sendgrid_event', asm_group_id: 4821, suppressed_at: at('2026-01-22T16:00:00Z') },
+    invalid: [['reason', 'bored'], ['source', 'carrier pigeon'], ['email_address', 'nope']],
+  },
   JobPostings: {
     valid: {
       _id: 'j1', carrier_dot: DOT, carrier_id: 'carrier-2233445', job_title: 'CDL Class A Driver - OTR', job_type: 'company_driver', route_type: 'otr',

@@ -18,6 +18,8 @@ import {
   EMAIL_CAMPAIGN_TYPES,
   EMAIL_MESSAGE_STATUSES,
   EMAIL_SCHEDULE_TYPES,
+  EMAIL_SUPPRESSION_REASONS,
+  EMAIL_SUPPRESSION_SOURCES,
   ENROLLMENT_STATUSES,
   SEQUENCE_STATUSES,
 } from './vocabulary';
@@ -144,3 +146,25 @@ export const EmailMessages = defineCollection({
   ],
 });
 export type EmailMessage = ItemOf<typeof EmailMessages>;
+
+export const EmailSuppressions = defineCollection({
+  id: 'EmailSuppressions',
+  description:
+    "Addresses a carrier must not email (CAN-SPAM): unsubscribes, group unsubscribes, hard bounces, spam reports. One item per address and carrier (id = carrier + lower-cased address); group unsubscribes name their SendGrid group. Lifted (not deleted) on a group resubscribe.",
+  fields: {
+    carrier_dot: carrierDot,
+    /** Lower-cased. */
+    email_address: emailAddress,
+    reason: z.enum(EMAIL_SUPPRESSION_REASONS),
+    source: z.enum(EMAIL_SUPPRESSION_SOURCES),
+    /** SendGrid unsubscribe group, for `group_unsubscribed`. */
+    asm_group_id: z.number().int().nullable().optional(),
+    driver_id: optionalRef('DriverProfiles'),
+    suppressed_at: z.date(),
+    /** The event or message that caused it (sg_event_id or our message id), for the audit trail. */
+    evidence: z.string().nullable().optional(),
+    lifted_at: laterDate(),
+  },
+  indexes: [uniqueIndex('carrier_dot', 'email_address'), index('carrier_dot', 'suppressed_at')],
+});
+export type EmailSuppression = ItemOf<typeof EmailSuppressions>;

@@ -5,7 +5,7 @@
 import type { CollectionDef } from './define';
 import { OutreachAnalytics } from './analytics';
 import { ContactEvents } from './contacts';
-import { EmailCampaigns, EmailMessages, EmailSequenceEnrollments, EmailSequences } from './email';
+import { EmailCampaigns, EmailMessages, EmailSequenceEnrollments, EmailSequences, EmailSuppressions } from './email';
 import { JobApplications, JobBoardCredentials, JobPostings } from './jobs';
 import { JobLeases } from './operations';
 import { Carriers, ComplianceAuditLog, DriverProfiles, RecruiterProfiles, SavedSearches } from './people';
@@ -27,6 +27,7 @@ export const collections = {
   EmailSequences,
   EmailSequenceEnrollments,
   EmailMessages,
+  EmailSuppressions,
   JobPostings,
   JobBoardCredentials,
   JobApplications,

@@ -42,7 +42,10 @@ export const CONSENT_SOURCES = [
 ] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
-export const EMAIL_SUPPRESSION_REASONS = ['unsubscribed', 'hard_bounce', 'spam_report', 'manual'] as const;
+export const EMAIL_SUPPRESSION_REASONS = ['unsubscribed', 'group_unsubscribed', 'hard_bounce', 'spam_report', 'manual'] as const;
+/** Where a suppression came from: a SendGrid event, our one-click / link unsubscribe, or a recruiter. */
+export const EMAIL_SUPPRESSION_SOURCES = ['sendgrid_event', 'one_click', 'unsubscribe_link', 'recruiter', 'import'] as const;
+export type EmailSuppressionSource = (typeof EMAIL_SUPPRESSION_SOURCES)[number];
 export type EmailSuppressionReason = (typeof EMAIL_SUPPRESSION_REASONS)[number];
 
 // ── People and tenants ──────────────────────────────────────────────────────────────────────────
