@@ -130,11 +130,10 @@ export interface ContractTarget {
 export const LOCAL_COLLECTION = 'ContractTestItems';
 const LOCAL_COLLECTIONS = [{ id: LOCAL_COLLECTION, indexes: [['city'], ['age'], ['name', 'city']] }];
 
-export function localTarget(): ContractTarget & { readonly emulator: LocalDataEmulator } {
-  const emulator = createDataEmulator({ dataDir: null, strictCollections: true, collections: LOCAL_COLLECTIONS });
-  const items = emulator.items as unknown as ItemsLike;
+/** A target over emulator `items` (in process or in a worker): the contract collection, cleared by truncate. */
+function emulatorTarget<E>(name: string, emulator: E, items: ItemsLike, close: () => Promise<void>): ContractTarget & { readonly emulator: E } {
   return {
-    name: 'local emulator',
+    name,
     remote: false,
     emulator,
     items,
@@ -143,26 +142,19 @@ export function localTarget(): ContractTarget & { readonly emulator: LocalDataEm
     clear: async () => {
       await items.truncate(LOCAL_COLLECTION);
     },
-    close: async () => emulator.close(),
+    close,
   };
+}
+
+export function localTarget(): ContractTarget & { readonly emulator: LocalDataEmulator } {
+  const emulator = createDataEmulator({ dataDir: null, strictCollections: true, collections: LOCAL_COLLECTIONS });
+  return emulatorTarget('local emulator', emulator, emulator.items as unknown as ItemsLike, async () => emulator.close());
 }
 
 /** The local emulator in a worker thread: the same `items` surface, served asynchronously by another thread. */
 export async function workerTarget(): Promise<ContractTarget & { readonly emulator: RemoteDataEmulator }> {
   const emulator = await createRemoteDataEmulator({ dataDir: null, strictCollections: true, collections: LOCAL_COLLECTIONS });
-  const items = emulator.items as unknown as ItemsLike;
-  return {
-    name: 'local emulator in a worker thread',
-    remote: false,
-    emulator,
-    items,
-    collection: LOCAL_COLLECTION,
-    missingCollection: 'NoSuchCollection',
-    clear: async () => {
-      await items.truncate(LOCAL_COLLECTION);
-    },
-    close: () => emulator.close(),
-  };
+  return emulatorTarget('local emulator in a worker thread', emulator, emulator.items as unknown as ItemsLike, () => emulator.close());
 }
 
 export interface RemoteConfig {

@@ -1,4 +1,5 @@
 /** Shared fixture items and helpers for the contract suites. */
+import type { EmulatedItems } from '../../../local/data';
 import type { ContractTarget, ResultLike } from '../target';
 
 export const PEOPLE: Record<string, unknown>[] = [
@@ -37,3 +38,24 @@ export async function codeOf(p: Promise<unknown>): Promise<string> {
   }
   throw new Error('expected a rejection');
 }
+
+/** One request of every kind on collections A and B: 6 reads and 9 writes (A: 6 reads, 8 writes; B: 1 write). */
+export async function oneOfEveryRequest(it: EmulatedItems): Promise<void> {
+  await it.insert('A', { _id: '1' });
+  await it.bulkInsert('A', [{ _id: '2' }, { _id: '3' }]);
+  await it.update('A', { _id: '1', v: 1 });
+  await it.save('A', { _id: '4' });
+  await it.remove('A', '4');
+  await it.bulkUpdate('A', [{ _id: '2', v: 2 }]);
+  await it.bulkSave('A', [{ _id: '5' }]);
+  await it.bulkRemove('A', ['5']);
+  await it.get('A', '1');
+  const page = await it.query('A').limit(1).find();
+  await page.next();
+  await it.query('A').count();
+  await it.query('A').distinct('v');
+  await it.aggregate('A').count().run();
+  await it.truncate('B');
+}
+
+export const EVERY_REQUEST_STATS = { reads: 6, writes: 9, byCollection: { A: { reads: 6, writes: 8 }, B: { reads: 0, writes: 1 } } };
