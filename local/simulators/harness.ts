@@ -3,6 +3,7 @@
  * Drop Cowboy, …) is built from. See docs/simulators.md.
  */
 export { ManualClock, SeededRandom, systemClock, type SimClock } from './harness/clock';
+export { advanceBy, earliest, flushAll, manualClockOf, type Drivable } from './harness/drive';
 export {
   escapeHtml,
   html,

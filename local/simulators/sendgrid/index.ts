@@ -6,14 +6,19 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
+  advanceBy,
   DEFAULT_CREDENTIALS,
+  earliest,
+  flushAll,
   ManualClock,
+  manualClockOf,
   SENDGRID_RETRY,
   Simulator,
   generateSendGridKeyPair,
   localSendGridWebhookKey,
   sendGridKeyPairFromPem,
   systemClock,
+  type Drivable,
   type MagicTable,
   type SimClock,
   type SimulatorDescription,
@@ -223,29 +228,15 @@ export class SendGridSimulator {
 
   /** Moves a ManualClock forward, applying each event and delivering each webhook at its own time. */
   async advance(ms: number): Promise<void> {
-    const clock = this.#manualClock();
-    const target = clock.now() + ms;
-    for (;;) {
-      await this.runDue();
-      const next = minOf(this.engine.nextEventAt(), this.sim.webhooks.nextDueAt());
-      if (next === null || next > target) break;
-      if (next > clock.now()) clock.set(next);
-    }
-    clock.set(target);
-    await this.runDue();
+    await advanceBy(manualClockOf(this.sim.clock), ms, this.#drivable());
   }
+
 
   /** Advances until no message event, open batch or webhook (retries included) is pending. */
   async flush(maxSteps = 1_000_000): Promise<void> {
-    const clock = this.#manualClock();
-    for (let step = 0; step < maxSteps; step += 1) {
-      await this.runDue();
-      const next = minOf(this.engine.nextEventAt(), this.sim.webhooks.nextDueAt());
-      if (next === null) return;
-      if (next > clock.now()) clock.set(next);
-    }
-    throw new Error('sendgrid simulator did not settle');
+    await flushAll(manualClockOf(this.sim.clock), this.#drivable(), 'sendgrid', maxSteps);
   }
+
 
   /** Forgets messages, events, suppressions, pending webhooks, the request log, magic overrides and faults. */
   reset(): void {
@@ -256,10 +247,10 @@ export class SendGridSimulator {
     this.faults = NO_FAULTS;
   }
 
-  #manualClock(): ManualClock {
-    if (!(this.sim.clock instanceof ManualClock)) throw new Error('advance()/flush() need a ManualClock');
-    return this.sim.clock;
+  #drivable(): Drivable {
+    return { runDue: () => this.runDue(), nextDueAt: () => earliest(this.engine.nextEventAt(), this.sim.webhooks.nextDueAt()) };
   }
+
 }
 
 export function createSendGridSimulator(options: SendGridSimulatorOptions = {}): SendGridSimulator {
@@ -272,8 +263,3 @@ function signingKeyOf(option: SendGridSimulatorOptions['signingKey']): KeyObject
   return sendGridKeyPairFromPem(option.privateKeyPem).privateKey;
 }
 
-function minOf(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.min(a, b);
-}

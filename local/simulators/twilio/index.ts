@@ -4,7 +4,7 @@
  * sim.baseUrl })`. Console at `/_sim/twilio/`.
  */
 import { DEFAULT_SMS_PRICE_PER_SEGMENT } from '../../../src/backend/outreach/sms';
-import { DEFAULT_CREDENTIALS, ManualClock, Simulator, TWILIO_RETRY, systemClock, type MagicTable, type SimClock, type SimulatorDescription, type WebhookQueueKnobs } from '../harness';
+import { advanceBy, DEFAULT_CREDENTIALS, earliest, flushAll, ManualClock, manualClockOf, Simulator, TWILIO_RETRY, systemClock, type Drivable, type MagicTable, type SimClock, type SimulatorDescription, type WebhookQueueKnobs } from '../harness';
 import { mountTwilioConsole } from './console';
 import { TwilioEngine, type MessagingServiceConfig } from './engine';
 import type { InboundResult } from './handsets';
@@ -167,29 +167,15 @@ export class TwilioSimulator {
 
   /** Moves a ManualClock forward, applying each transition and delivering each webhook at its own time. */
   async advance(ms: number): Promise<void> {
-    const clock = this.#manualClock();
-    const target = clock.now() + ms;
-    for (;;) {
-      await this.runDue();
-      const next = minOf(this.engine.nextEventAt(), this.sim.webhooks.nextDueAt());
-      if (next === null || next > target) break;
-      if (next > clock.now()) clock.set(next);
-    }
-    clock.set(target);
-    await this.runDue();
+    await advanceBy(manualClockOf(this.sim.clock), ms, this.#drivable());
   }
+
 
   /** Advances until no transition, reply or webhook is pending. */
   async flush(maxSteps = 1_000_000): Promise<void> {
-    const clock = this.#manualClock();
-    for (let step = 0; step < maxSteps; step += 1) {
-      await this.runDue();
-      const next = minOf(this.engine.nextEventAt(), this.sim.webhooks.nextDueAt());
-      if (next === null) return;
-      if (next > clock.now()) clock.set(next);
-    }
-    throw new Error('twilio simulator did not settle');
+    await flushAll(manualClockOf(this.sim.clock), this.#drivable(), 'twilio', maxSteps);
   }
+
 
   /** Forgets messages, opt-outs, queues, pending webhooks, the request log and magic overrides. */
   reset(): void {
@@ -200,18 +186,13 @@ export class TwilioSimulator {
     this.faults = NO_FAULTS;
   }
 
-  #manualClock(): ManualClock {
-    if (!(this.sim.clock instanceof ManualClock)) throw new Error('advance()/flush() need a ManualClock');
-    return this.sim.clock;
+  #drivable(): Drivable {
+    return { runDue: () => this.runDue(), nextDueAt: () => earliest(this.engine.nextEventAt(), this.sim.webhooks.nextDueAt()) };
   }
+
 }
 
 export function createTwilioSimulator(options: TwilioSimulatorOptions = {}): TwilioSimulator {
   return new TwilioSimulator(options);
 }
 
-function minOf(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.min(a, b);
-}
