@@ -231,12 +231,10 @@ export class SendGridSimulator {
     await advanceBy(manualClockOf(this.sim.clock), ms, this.#drivable());
   }
 
-
   /** Advances until no message event, open batch or webhook (retries included) is pending. */
   async flush(maxSteps = 1_000_000): Promise<void> {
     await flushAll(manualClockOf(this.sim.clock), this.#drivable(), 'sendgrid', maxSteps);
   }
-
 
   /** Forgets messages, events, suppressions, pending webhooks, the request log, magic overrides and faults. */
   reset(): void {
@@ -250,7 +248,6 @@ export class SendGridSimulator {
   #drivable(): Drivable {
     return { runDue: () => this.runDue(), nextDueAt: () => earliest(this.engine.nextEventAt(), this.sim.webhooks.nextDueAt()) };
   }
-
 }
 
 export function createSendGridSimulator(options: SendGridSimulatorOptions = {}): SendGridSimulator {

@@ -170,12 +170,10 @@ export class TwilioSimulator {
     await advanceBy(manualClockOf(this.sim.clock), ms, this.#drivable());
   }
 
-
   /** Advances until no transition, reply or webhook is pending. */
   async flush(maxSteps = 1_000_000): Promise<void> {
     await flushAll(manualClockOf(this.sim.clock), this.#drivable(), 'twilio', maxSteps);
   }
-
 
   /** Forgets messages, opt-outs, queues, pending webhooks, the request log and magic overrides. */
   reset(): void {
@@ -189,7 +187,6 @@ export class TwilioSimulator {
   #drivable(): Drivable {
     return { runDue: () => this.runDue(), nextDueAt: () => earliest(this.engine.nextEventAt(), this.sim.webhooks.nextDueAt()) };
   }
-
 }
 
 export function createTwilioSimulator(options: TwilioSimulatorOptions = {}): TwilioSimulator {
