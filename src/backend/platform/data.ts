@@ -5,6 +5,7 @@
  */
 import { items } from '@wix/data';
 import { auth } from '@wix/essentials';
+import * as z from 'zod';
 import type { CollectionDef, ItemOf } from '../collections/define';
 
 export type WixDataQuery = items.WixDataQuery;
@@ -75,6 +76,18 @@ function addOutcome(total: BulkOutcome, part: RawBulkResult, offset: number): vo
   total.errors.push(...(part.errors ?? []).map((e) => bulkErrorOf(e, offset)));
 }
 
+const newItemSchemas = new WeakMap<CollectionDef, z.ZodType<Record<string, unknown>>>();
+
+/** The collection schema for items about to be created: `_id` optional, `_createdDate`/`_updatedDate`/`_owner` dropped. */
+function newItemSchema(def: CollectionDef): z.ZodType<Record<string, unknown>> {
+  let schema = newItemSchemas.get(def);
+  if (!schema) {
+    schema = def.schema.omit({ _createdDate: true, _updatedDate: true, _owner: true }).extend({ _id: z.string().min(1).optional() });
+    newItemSchemas.set(def, schema);
+  }
+  return schema;
+}
+
 export class DataCollection<D extends CollectionDef> {
   constructor(
     readonly def: D,
@@ -101,12 +114,11 @@ export class DataCollection<D extends CollectionDef> {
     return parsed.data as ItemOf<D>;
   }
 
+  /** A new item: the schema with `_id` optional and the system-managed fields stripped (one parse, one copy). */
   private validateNew(item: NewItem<D>): Record<string, unknown> {
-    const { _id, ...rest } = item as { _id?: string } & Record<string, unknown>;
-    const parsed = this.validate({ ...rest, _id: _id ?? 'pending-id' }) as Record<string, unknown>;
-    if (_id === undefined) delete parsed['_id'];
-    for (const key of ['_createdDate', '_updatedDate', '_owner']) delete parsed[key];
-    return parsed;
+    const parsed = newItemSchema(this.def).safeParse(item);
+    if (!parsed.success) throw new ItemValidationError(this.def.id, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    return parsed.data;
   }
 
   query(): WixDataQuery {
@@ -178,8 +190,9 @@ export class DataCollection<D extends CollectionDef> {
   /**
    * The same field values written to many items (Wix `bulkPatch`, one request per ≤1000 ids), without
    * reading them first. `suppressHooks` when the fields feed nothing the collection's hooks derive.
+   * With `condition`, items whose stored value does not match it are skipped (not written).
    */
-  async bulkPatch(ids: readonly string[], fields: Partial<Omit<ItemOf<D>, '_id' | '_createdDate' | '_updatedDate' | '_owner'>>, options: { suppressHooks?: boolean } = {}): Promise<BulkOutcome> {
+  async bulkPatch(ids: readonly string[], fields: Partial<Omit<ItemOf<D>, '_id' | '_createdDate' | '_updatedDate' | '_owner'>>, options: { suppressHooks?: boolean; condition?: WixDataFilter } = {}): Promise<BulkOutcome> {
     const valid = this.patchFields(fields);
     return this.bulk([...ids], (part) => {
       let builder = this.run(items.bulkPatch)(this.def.id, part);
@@ -187,7 +200,7 @@ export class DataCollection<D extends CollectionDef> {
         const value = valid[field];
         builder = value === undefined ? builder.removeField(field) : builder.setField(field, value);
       }
-      return builder.run(options.suppressHooks ? { suppressHooks: true } : {});
+      return builder.run({ ...(options.suppressHooks ? { suppressHooks: true } : {}), ...(options.condition ? { condition: options.condition } : {}) });
     });
   }
 
