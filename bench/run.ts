@@ -7,6 +7,8 @@ import { run as compliance } from './compliance.bench';
 import { run as audience } from './audience.bench';
 import { run as dataEmulator } from './data-emulator.bench';
 import { run as smsCampaign } from './sms-campaign.bench';
+import { run as emailCampaign } from './email-campaign.bench';
+import { run as sendgridWebhook } from './sendgrid-webhook.bench';
 
 const BENCHES: Readonly<Record<string, () => Promise<Record<string, unknown>>>> = {
   'data-emulator': () => dataEmulator(),
@@ -14,6 +16,8 @@ const BENCHES: Readonly<Record<string, () => Promise<Record<string, unknown>>>> 
   compliance: () => compliance(),
   'contact-window': () => contactWindow(),
   'sms-campaign': () => smsCampaign(),
+  'email-campaign': () => emailCampaign(),
+  'sendgrid-webhook': () => sendgridWebhook(),
 };
 
 async function main(): Promise<void> {

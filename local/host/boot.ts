@@ -9,6 +9,7 @@ import type http from 'node:http';
 import { emulatedCollectionConfigs } from '../../src/backend/collections/registry';
 import { createDataEmulator, type LocalDataEmulator } from '../data';
 import { ADMIN_IDENTITY, installRuntime, runInCall, uninstallRuntime } from '../runtime';
+import { createSendGridSimulator, type SendGridSimulator } from '../simulators/sendgrid';
 import { createTwilioSimulator, type TwilioSimulator } from '../simulators/twilio';
 import { ScaledClock } from './clock';
 import type { HostConfig } from './config';
@@ -19,7 +20,7 @@ import { parseJobsConfig } from './jobs-config';
 import { MemberCookies, MemberDirectory } from './members';
 import { readPagesManifest, type PageDef } from './pages-manifest';
 import { Scheduler } from './scheduler';
-import { createSecretStore } from './secrets';
+import { createSecretStore, type LocalKeys } from './secrets';
 import { createHostServer, listen } from './server';
 import { buildIsStale, emittedSite, sitePaths } from './site';
 
@@ -31,6 +32,8 @@ export interface RunningHost {
   readonly emulator: LocalDataEmulator;
   /** The Twilio simulator the site's SDK talks to (secret TWILIO_API_BASE_OVERRIDE). */
   readonly twilio: TwilioSimulator;
+  /** The SendGrid simulator the site's SDK talks to (secret SENDGRID_API_BASE_OVERRIDE); its Event Webhook posts to this host. */
+  readonly sendgrid: SendGridSimulator;
   /** Resolves when first-run seeding finished (immediately when the store was already seeded). */
   readonly seeded: Promise<void>;
   close(): Promise<void>;
@@ -52,7 +55,7 @@ export async function startHost(config: HostConfig, log: Logger = consoleLogger)
   fs.mkdirSync(config.dataDir, { recursive: true });
 
   let publicBaseUrl = `http://127.0.0.1:${config.port}`;
-  const { store: secrets } = createSecretStore({ root: config.root, dataDir: config.dataDir, publicBaseUrl });
+  const { store: secrets, keys } = createSecretStore({ root: config.root, dataDir: config.dataDir, publicBaseUrl });
   const { members: demoMembers, note: membersNote } = await loadDemoMembers();
   const members = new MemberDirectory(demoMembers);
   if (membersNote) log.warn(membersNote);
@@ -68,6 +71,8 @@ export async function startHost(config: HostConfig, log: Logger = consoleLogger)
 
   const twilio = await startTwilioSimulator({ config, clock, secrets, publicBaseUrl: () => secrets.get('PUBLIC_BASE_URL') ?? publicBaseUrl, log });
   const unregisterTwilioConsole = registerConsole({ name: twilio.describe().title, path: twilio.describe().url, description: twilio.describe().description });
+  const sendgrid = await startSendGridSimulator({ config, clock, secrets, keys, publicBaseUrl: () => secrets.get('PUBLIC_BASE_URL') ?? publicBaseUrl, log });
+  const unregisterSendGridConsole = registerConsole({ name: sendgrid.describe().title, path: sendgrid.describe().url, description: sendgrid.describe().description });
 
   let scheduler: Scheduler | null = null;
   let schedulerUnavailable = 'The site has no backend/jobs.config.';
@@ -133,11 +138,14 @@ export async function startHost(config: HostConfig, log: Logger = consoleLogger)
     scheduler,
     emulator,
     twilio,
+    sendgrid,
     seeded,
     async close() {
       scheduler?.stop();
       unregisterTwilioConsole();
+      unregisterSendGridConsole();
       await twilio.stop();
+      await sendgrid.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await seeded;
@@ -172,4 +180,33 @@ async function startTwilioSimulator(args: {
   secrets.setDefault('TWILIO_API_BASE_OVERRIDE', url);
   args.log.info(`Twilio simulator on ${url} (console ${twilio.describe().url})`);
   return twilio;
+}
+
+/**
+ * The SendGrid simulator on its own loopback port, on the host clock: it accepts the site's
+ * SENDGRID_API_KEY, signs its Event Webhook with the private half of the data dir's key pair (the
+ * site verifies with SENDGRID_WEBHOOK_PUBLIC_KEY) and posts to `<PUBLIC_BASE_URL>/_functions/sendgrid/events`;
+ * the site's SDK finds it through SENDGRID_API_BASE_OVERRIDE.
+ */
+async function startSendGridSimulator(args: {
+  config: HostConfig;
+  clock: ScaledClock;
+  secrets: ReturnType<typeof createSecretStore>['store'];
+  keys: LocalKeys;
+  publicBaseUrl: () => string;
+  log: Logger;
+}): Promise<SendGridSimulator> {
+  const { config, secrets } = args;
+  const apiKey = secrets.get('SENDGRID_API_KEY');
+  const sendgrid = createSendGridSimulator({
+    clock: args.clock,
+    seed: config.seed,
+    ...(apiKey ? { credentials: { apiKey } } : {}),
+    signingKey: { privateKeyPem: args.keys.sendgridWebhook.privateKeyPem },
+    publicWebhookBase: args.publicBaseUrl,
+  });
+  const url = await sendgrid.start(config.sendgridSimPort);
+  secrets.setDefault('SENDGRID_API_BASE_OVERRIDE', url);
+  args.log.info(`SendGrid simulator on ${url} (console ${sendgrid.describe().url})`);
+  return sendgrid;
 }

@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   TWILIO_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Share of delivered recipients whose simulated handset answers (YES / a question / STOP). */
   TWILIO_SIM_REPLY_SHARE: z.coerce.number().min(0).max(1).default(0.1),
+  /** Loopback port of the SendGrid simulator (0: any free port). */
+  SENDGRID_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 });
 
 export interface HostConfig {
@@ -39,6 +41,7 @@ export interface HostConfig {
   readonly jobDuplicateRate: number;
   readonly twilioSimPort: number;
   readonly twilioSimReplyShare: number;
+  readonly sendgridSimPort: number;
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -63,5 +66,6 @@ export function readHostConfig(env: NodeJS.ProcessEnv = process.env, root: strin
     jobDuplicateRate: e.JOB_DUPLICATE_RATE,
     twilioSimPort: e.TWILIO_SIM_PORT,
     twilioSimReplyShare: e.TWILIO_SIM_REPLY_SHARE,
+    sendgridSimPort: e.SENDGRID_SIM_PORT,
   };
 }

@@ -11,6 +11,8 @@
  * | TWILIO_MESSAGING_SERVICE_SID  | `MG…0001`, the simulator's Messaging Service (sender +15005550006) |
  * | SENDGRID_API_KEY              | `SG.local.…` (fixed; the email simulator accepts it)              |
  * | SENDGRID_WEBHOOK_PUBLIC_KEY   | base64 SPKI of a P-256 key generated on first start, kept in DATA_DIR |
+ * | SENDGRID_API_BASE_OVERRIDE    | base URL of the SendGrid simulator (set by the host when it starts it) |
+ * | EMAIL_UNSUBSCRIBE_SECRET      | 32 random bytes, base64url, generated on first start, kept in DATA_DIR |
  * | TWILIO_API_BASE_OVERRIDE      | base URL of the Twilio simulator (set by the host when it starts it) |
  * | PUBLIC_BASE_URL               | `http://127.0.0.1:<PORT>` (webhook / link base)                   |
  * | CREDENTIALS_ENCRYPTION_KEY    | 32 random bytes, base64, generated on first start, kept in DATA_DIR |
@@ -36,6 +38,8 @@ export const SECRET_NAMES = [
   'TWILIO_API_BASE_OVERRIDE',
   'SENDGRID_API_KEY',
   'SENDGRID_WEBHOOK_PUBLIC_KEY',
+  'SENDGRID_API_BASE_OVERRIDE',
+  'EMAIL_UNSUBSCRIBE_SECRET',
   'PUBLIC_BASE_URL',
   'CREDENTIALS_ENCRYPTION_KEY',
 ] as const;
@@ -44,6 +48,8 @@ export const SECRET_NAMES = [
 const LocalKeysSchema = z.object({
   sendgridWebhook: z.object({ publicKeyBase64: z.string().min(1), privateKeyPem: z.string().min(1) }),
   credentialsEncryptionKey: z.string().min(1),
+  /** Added later: a data dir from before it gets one on its next start. */
+  emailUnsubscribeSecret: z.string().min(1).optional(),
 });
 export type LocalKeys = z.infer<typeof LocalKeysSchema>;
 
@@ -51,8 +57,11 @@ export function loadOrCreateLocalKeys(dataDir: string): LocalKeys {
   const file = path.join(dataDir, 'local-keys.json');
   if (fs.existsSync(file)) {
     const parsed = LocalKeysSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-    if (parsed.success) return parsed.data;
-    throw new Error(`${file} is not valid; delete it to generate new local keys`);
+    if (!parsed.success) throw new Error(`${file} is not valid; delete it to generate new local keys`);
+    if (parsed.data.emailUnsubscribeSecret) return parsed.data;
+    const upgraded: LocalKeys = { ...parsed.data, emailUnsubscribeSecret: randomBytes(32).toString('base64url') };
+    fs.writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
+    return upgraded;
   }
   const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const keys: LocalKeys = {
@@ -61,6 +70,7 @@ export function loadOrCreateLocalKeys(dataDir: string): LocalKeys {
       privateKeyPem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     },
     credentialsEncryptionKey: randomBytes(32).toString('base64'),
+    emailUnsubscribeSecret: randomBytes(32).toString('base64url'),
   };
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
@@ -137,6 +147,7 @@ export function createSecretStore(options: {
     ...LOCAL_SECRET_DEFAULTS,
     SENDGRID_WEBHOOK_PUBLIC_KEY: keys.sendgridWebhook.publicKeyBase64,
     CREDENTIALS_ENCRYPTION_KEY: keys.credentialsEncryptionKey,
+    ...(keys.emailUnsubscribeSecret ? { EMAIL_UNSUBSCRIBE_SECRET: keys.emailUnsubscribeSecret } : {}),
     PUBLIC_BASE_URL: options.publicBaseUrl,
   });
   return { store, keys };

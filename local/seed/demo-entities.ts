@@ -10,6 +10,7 @@ import { DEFAULT_SMS_PRICE_PER_SEGMENT } from '../../src/backend/collections/peo
 export const DEMO_CARRIER_DOT = '2233445';
 export const DEMO_CARRIER_ID = `carrier-${DEMO_CARRIER_DOT}`;
 export const DEMO_ADMIN_MEMBER_ID = 'member-admin';
+export const DEMO_UNSUBSCRIBE_GROUP_ID = '4821';
 const DOMAIN = 'lonestarfreight.example';
 
 export function demoCarrier(carrierDot: string = DEMO_CARRIER_DOT): Carrier {
@@ -25,6 +26,8 @@ export function demoCarrier(carrierDot: string = DEMO_CARRIER_DOT): Carrier {
     sms_daily_cap_per_driver: 1,
     email_from_name: 'Lone Star Freight Recruiting',
     email_from_address: `recruiting@${DOMAIN}`,
+    /** SendGrid unsubscribe group of the carrier's recruiting mail (any positive id works on the simulator). */
+    email_unsubscribe_group_id: DEMO_UNSUBSCRIBE_GROUP_ID,
     monthly_budget_usd: 2500,
     active: true,
   };

@@ -5,6 +5,9 @@
  */
 import { normalizeDriverContact } from './drivers/contact';
 import { withReachabilityFirst } from './outreach/audience/reachability';
+import { JobApplications } from './collections/jobs';
+import { createLogger, now as clockNow } from './platform';
+import { onApplicationSubmitted } from './sequences/triggers';
 
 interface HookContext {
   collectionName: string;
@@ -29,4 +32,22 @@ export function DriverProfiles_beforeInsert(item: Item, _context: HookContext): 
 
 export function DriverProfiles_beforeUpdate(item: Item, _context: HookContext): Item {
   return prepareDriver(item);
+}
+
+const log = createLogger('data');
+
+/**
+ * A new application enrolls its driver into the carrier's active `application_submitted` sequences
+ * (src/backend/sequences/triggers.ts; idempotent). Never fails the insert: a failure is logged and
+ * the recruiter can still enroll the driver by hand.
+ */
+export async function JobApplications_afterInsert(item: Item, _context: HookContext): Promise<Item> {
+  const parsed = JobApplications.schema.safeParse(item);
+  if (!parsed.success || !parsed.data.matched_driver_id) return item;
+  try {
+    await onApplicationSubmitted(parsed.data, clockNow());
+  } catch (error) {
+    log.error('enrolling an applicant into sequences failed', { applicationId: parsed.data._id, error });
+  }
+  return item;
 }

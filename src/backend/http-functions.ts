@@ -6,6 +6,8 @@ import { badRequest, forbidden, ok, serverError, type WixHttpFunctionRequest, ty
 import { createLogger, getOptionalSecret } from './platform';
 import { verifyTwilioSignature, type WebhookFormParams } from './providers';
 import { handleIncomingSms, handleStatusCallback, InboundParams, StatusCallbackParams, twiml } from './sms/webhooks';
+import { handleSendGridEventWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './email/events';
+import { unsubscribeOneClick, unsubscribePage, type UnsubscribeResponse } from './email/unsubscribe';
 
 const log = createLogger('http');
 
@@ -65,6 +67,68 @@ export async function post_twilio(request: WixHttpFunctionRequest): Promise<WixH
     return ok({ body: twiml(result.reply), headers: { 'Content-Type': 'text/xml' } });
   } catch (error) {
     log.error('twilio webhook failed', { route, error });
+    return serverError({ body: 'try again' });
+  }
+}
+
+/**
+ * `POST /_functions/sendgrid/events` — the SendGrid Event Webhook. The ECDSA signature and its
+ * timestamp are checked over the raw body bytes before anything is parsed, read or written (403
+ * otherwise, also when the key secret is missing); then one batch of reads and writes
+ * (src/backend/email/events, docs/email-events.md).
+ */
+export async function post_sendgrid(request: WixHttpFunctionRequest): Promise<WixHttpFunctionResponse> {
+  if (request.path[0] !== 'events' || request.path.length !== 1) return badRequest({ body: 'unknown sendgrid route' });
+  const result = await handleSendGridEventWebhook({ rawBody: await request.body.buffer(), signature: header(request, SIGNATURE_HEADER), timestamp: header(request, TIMESTAMP_HEADER) });
+  switch (result.status) {
+    case 200:
+      return ok({ body: { applied: result.report.applied, duplicates: result.report.duplicates }, headers: { 'Content-Type': 'application/json' } });
+    case 400:
+      return badRequest({ body: result.reason });
+    case 403:
+      return forbidden({ body: 'invalid signature' });
+    case 500:
+      return serverError({ body: 'try again' });
+  }
+}
+
+function htmlResponse(result: UnsubscribeResponse): WixHttpFunctionResponse {
+  const headers = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' };
+  switch (result.status) {
+    case 200:
+      return ok({ body: result.html, headers });
+    case 400:
+      return badRequest({ body: result.html, headers });
+    case 403:
+      return forbidden({ body: result.html, headers });
+  }
+}
+
+/**
+ * `GET /_functions/email/unsubscribe?t=TOKEN` — the footer link: a confirmation page whose button
+ * POSTs (a GET never unsubscribes). The token is verified before anything is read.
+ */
+export async function get_email(request: WixHttpFunctionRequest): Promise<WixHttpFunctionResponse> {
+  if (request.path[0] !== 'unsubscribe' || request.path.length !== 1) return badRequest({ body: 'unknown email route' });
+  try {
+    return htmlResponse(await unsubscribePage(request.query['t'] ?? null));
+  } catch (error) {
+    log.error('unsubscribe page failed', { error });
+    return serverError({ body: 'try again' });
+  }
+}
+
+/**
+ * `POST /_functions/email/unsubscribe?t=TOKEN` — RFC 8058 one-click (body `List-Unsubscribe=One-Click`)
+ * and the confirmation page's button: token verified before any write (400 malformed, 403 forged),
+ * then the address is suppressed for the carrier and its unsent emails canceled. Idempotent.
+ */
+export async function post_email(request: WixHttpFunctionRequest): Promise<WixHttpFunctionResponse> {
+  if (request.path[0] !== 'unsubscribe' || request.path.length !== 1) return badRequest({ body: 'unknown email route' });
+  try {
+    return htmlResponse(await unsubscribeOneClick(request.query['t'] ?? null, await request.body.text()));
+  } catch (error) {
+    log.error('one-click unsubscribe failed', { error });
     return serverError({ body: 'try again' });
   }
 }

@@ -14,7 +14,9 @@ describe('docs/collections.md', () => {
       for (const field of Object.keys(def.schema.shape)) expect(doc).toContain(`| \`${field}\` |`);
     }
     expect(doc).toContain('| `sms_consent` | Object | null |');
-    expect(doc).toContain('| `campaign_id` | Reference → SMSCampaigns | yes |');
+    expect(doc).toContain('| `sequence_id` | Reference → EmailSequences | yes |');
+    // SMSMessages from a drip-sequence step have no campaign.
+    expect(doc).toContain('| `campaign_id` | Reference → SMSCampaigns | null |');
     expect(doc).toContain('A DriverProfile belongs to one carrier');
   });
 });

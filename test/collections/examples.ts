@@ -90,6 +90,7 @@ export const examples: Readonly<Record<CollectionId, Example>> = {
       ],
       exit_conditions: [{ type: 'replied', enabled: true }, { type: 'hired', enabled: true }],
       enrollment_count: 456, active_count: 234, completed_count: 100, conversion_count: 89,
+      version: 2, send_window: { start_hour: 8, end_hour: 18, timezone: 'recipient', days: [1, 2, 3, 4, 5] }, owner_member_id: 'member-recruiter-1', completion_tag: 'cold',
     },
     invalid: [['steps', [{ step_number: 1, step_type: 'fax', delay_days: 0, delay_hours: 0 }]], ['steps', [{ step_number: 1, step_type: 'sms', delay_days: 0, delay_hours: 0 }]], ['trigger_type', 'whenever']],
   },
@@ -98,8 +99,16 @@ export const examples: Readonly<Record<CollectionId, Example>> = {
       _id: 'q1-drv-1', sequence_id: 'q1', driver_id: 'drv-1', carrier_dot: DOT, current_step: 2, status: 'active', enrolled_at: at('2026-01-10T10:00:00Z'),
       last_step_at: at('2026-01-10T10:00:00Z'), next_step_at: at('2026-01-12T10:00:00Z'),
       step_history: [{ step_number: 1, step_type: 'email', executed_at: at('2026-01-10T10:00:00Z'), outcome: 'sent', message_id: 'm1' }],
+      sequence_version: 1, enrolled_via: 'application_submitted',
     },
-    invalid: [['status', 'done'], ['step_history', [{ step_number: 1, step_type: 'email', executed_at: at('2026-01-10T10:00:00Z'), outcome: 'great' }]]],
+    invalid: [['status', 'done'], ['sequence_version', 0], ['enrolled_via', 'magic'], ['step_history', [{ step_number: 1, step_type: 'email', executed_at: at('2026-01-10T10:00:00Z'), outcome: 'great' }]]],
+  },
+  EmailSequenceVersions: {
+    valid: {
+      _id: 'q1.v1', sequence_id: 'q1', carrier_dot: DOT, version: 1, replaced_at: at('2026-01-12T10:00:00Z'), exit_conditions: [{ type: 'replied', enabled: true }],
+      steps: [{ step_number: 1, step_type: 'sms', delay_days: 0, delay_hours: 0, message_template: 'Hi {{firstName}}' }],
+    },
+    invalid: [['version', 0], ['steps', [{ step_number: 1, step_type: 'sms', delay_days: 0, delay_hours: 0 }]], ['sequence_id', '']],
   },
   EmailMessages: {
     valid: {
@@ -161,5 +170,9 @@ export const examples: Readonly<Record<CollectionId, Example>> = {
       cursor: { campaign_id: 'c1', after_driver_id: 'drv-2233445-0000999' }, started_at: at('2026-01-15T15:00:00Z'), finished_at: null, outcome: 'running', note: null,
     },
     invalid: [['generation', -1], ['outcome', 'done'], ['lease_until', '2026-01-15T15:05:00Z']],
+  },
+  SendGridEventReceipts: {
+    valid: { _id: 'ZGVsaXZlcmVkLTAtMjQ5NDQ2ODM', received_at: at('2026-01-22T16:00:05Z'), event: 'delivered', event_at: at('2026-01-22T15:59:40Z'), message_id: 'e1.d12', group_key: null },
+    invalid: [['received_at', '2026-01-22T16:00:05Z'], ['event', ''], ['message_id', 7]],
   },
 };

@@ -16,7 +16,7 @@ describe('collection registry', () => {
   it('has every collection of spec §3.1–3.5 and the ones the spec assumes', () => {
     const ids = registry.map((d) => d.id);
     for (const id of SPEC_COLLECTION_IDS) expect(ids).toContain(id);
-    const supporting = ['Carriers', 'RecruiterProfiles', 'DriverProfiles', 'SavedSearches', 'ComplianceAuditLog', 'JobLeases', 'ContactEvents', 'EmailSuppressions'];
+    const supporting = ['Carriers', 'RecruiterProfiles', 'DriverProfiles', 'SavedSearches', 'ComplianceAuditLog', 'JobLeases', 'ContactEvents', 'EmailSuppressions', 'SendGridEventReceipts', 'EmailSequenceVersions'];
     for (const id of supporting) expect(ids).toContain(id);
     expect(ids).toHaveLength(SPEC_COLLECTION_IDS.length + supporting.length);
   });

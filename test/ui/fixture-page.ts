@@ -1,6 +1,6 @@
 /**
- * A stand-in for the page code in view tests of the `sms-campaigns` iframe app: serves the built
- * app in a sandboxed iframe (opaque origin, as on the local host) under a parent page that answers
+ * A stand-in for the page code in view tests of an iframe app (`sms-campaigns` unless named):
+ * serves the built app in a sandboxed iframe (opaque origin, as on the local host) under a parent page that answers
  * the app's calls from scripted answers, speaking the real protocol of src/public/messaging.ts.
  * Every call is recorded, so tests check what the app asked for as well as what it shows.
  */
@@ -9,9 +9,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-export const APP_HTML = path.resolve(__dirname, '..', '..', 'dist', 'iframe-apps', 'sms-campaigns.html');
+/** The built single-file app (`npm run build`). */
+export function appHtml(app: string): string {
+  return path.resolve(__dirname, '..', '..', 'dist', 'iframe-apps', `${app}.html`);
+}
 
-/** Answers by action; a function receives the call's arguments. Runs in the browser (serialised). */
+export const APP_HTML = appHtml('sms-campaigns');
+
+/** Answers by action (JSON values). Tests may replace one later through `window.answers`. */
 export type Answers = Record<string, unknown>;
 
 const parentPage = (answers: Answers, actions: readonly string[]): string => `<!doctype html>
@@ -19,7 +24,7 @@ const parentPage = (answers: Answers, actions: readonly string[]): string => `<!
 <style>body{margin:0} iframe{border:0;width:100%;height:100vh}</style></head>
 <body><iframe id="app" src="/app.html" sandbox="allow-scripts allow-forms allow-modals"></iframe>
 <script>
-const answers = ${JSON.stringify(answers)};
+const answers = window.answers = ${JSON.stringify(answers)};
 window.calls = [];
 const frame = document.getElementById('app');
 window.addEventListener('message', (event) => {
@@ -35,8 +40,8 @@ window.addEventListener('message', (event) => {
 });
 </script></body></html>`;
 
-export async function serveFixturePage(answers: Answers, actions: readonly string[]): Promise<{ url: string; close: () => Promise<void> }> {
-  const app = fs.readFileSync(APP_HTML, 'utf8');
+export async function serveFixturePage(answers: Answers, actions: readonly string[], appName = 'sms-campaigns'): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = fs.readFileSync(appHtml(appName), 'utf8');
   const server = http.createServer((req, res) => {
     if (req.url === '/app.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

@@ -1,20 +1,12 @@
 /** View logic of the SMS campaigns app: tabs, audience form → filter, schedule, errors → fields. */
-import { formatPct, maskPhone, formatPhone } from '../../src/public/apps/sms-campaigns/format';
-import {
-  audienceFilterOf,
-  campaignDataOf,
-  EMPTY_AUDIENCE,
-  fieldErrorsOf,
-  localProblems,
-  nextOccurrence,
-  recurringCron,
-  sendWindowOf,
-  tabOf,
-  weightShares,
-  type BuilderDraft,
-} from '../../src/public/apps/sms-campaigns/model';
+import { formatPct, maskPhone, formatPhone } from '../../src/public/apps/shared/format';
+import { audienceFilterOf as filterOn, EMPTY_AUDIENCE, type AudienceForm } from '../../src/public/apps/shared/audienceModel';
+import { nextOccurrence, recurringCron, sendWindowOf } from '../../src/public/apps/shared/scheduleModel';
+import { campaignDataOf, fieldErrorsOf, localProblems, tabOf, weightShares, type BuilderDraft } from '../../src/public/apps/sms-campaigns/model';
 import { CAMPAIGN_STATUSES } from '../../src/backend/collections/vocabulary';
 import { audienceFilter } from '../../src/backend/collections/common';
+
+const audienceFilterOf = (form: AudienceForm) => filterOn(form, 'sms');
 
 const draft = (over: Partial<BuilderDraft> = {}): BuilderDraft => ({
   name: 'Spring blitz',
@@ -42,7 +34,7 @@ describe('SMS campaigns app view logic', () => {
       tags: 'otr, flatbed',
       radiusMiles: '200',
       radiusPlace: 'Dallas, TX',
-      noSmsDays: '30',
+      noContactDays: '30',
     });
     expect(problems).toEqual([]);
     expect(filter).toEqual({
@@ -62,7 +54,7 @@ describe('SMS campaigns app view logic', () => {
   });
 
   it('reports what it cannot turn into a filter', () => {
-    const { problems } = audienceFilterOf({ ...EMPTY_AUDIENCE, states: 'TX, XX', radiusMiles: '50', radiusPlace: 'Dallas', noSmsDays: '2.5' });
+    const { problems } = audienceFilterOf({ ...EMPTY_AUDIENCE, states: 'TX, XX', radiusMiles: '50', radiusPlace: 'Dallas', noContactDays: '2.5' });
     expect(problems).toEqual(['Unknown state code: XX.', 'Location must be a 5-digit ZIP or "City, ST".', '"No SMS in the last N days" needs a whole number.']);
   });
 

@@ -53,6 +53,20 @@ export const EmailCampaigns = defineCollection({
     completed_at: laterDate(),
     send_cursor: z.string().nullable().optional(),
     stats: campaignStats.optional(),
+    // ── beyond the spec table: pause, runs, archive (src/backend/email/) ──
+    paused_at: laterDate(),
+    /** Which run is sending; part of message ids (`<campaign>.r<run>.e<address hash>`). */
+    run_number: z.number().int().min(0).optional(),
+    /** The current run's audience has been streamed to the end (held / unconfirmed emails may remain). */
+    audience_done: z.boolean().optional(),
+    /** USD estimate of the audience (reachable × price per email). */
+    cost_estimate: z.number().min(0).optional(),
+    /** Deleted by the recruiter after it sent: kept for analytics and audit, hidden from lists. */
+    archived_at: laterDate(),
+    /** Member id of the recruiter who created it: the `{{recruiter…}}` variables are theirs. */
+    created_by_member_id: z.string().nullable().optional(),
+    /** The job the campaign promotes: the `{{jobTitle}}`, `{{payRange}}`… variables. */
+    job_posting_id: optionalRef('JobPostings'),
   },
   indexes: [index('carrier_dot', 'status', '_createdDate'), index('status', 'next_run_at')],
 });
@@ -74,6 +88,31 @@ export const EmailSequences = defineCollection({
     active_count: z.number().int().min(0),
     completed_count: z.number().int().min(0),
     conversion_count: z.number().int().min(0),
+    // ── beyond the spec table (src/backend/sequences/, docs/sequences.md) ──
+    /**
+     * Version of `steps`, `exit_conditions` and `send_window` (1 when missing). An edit of these
+     * makes a new version; older ones are kept in EmailSequenceVersions and enrollments finish on
+     * the version they started on.
+     */
+    version: z.number().int().min(1).optional(),
+    /** When email steps may go out (recipient-local or a fixed zone); SMS steps keep 9–20 local within it. */
+    send_window: sendWindow.nullable().optional(),
+    /** The member who created it: their recruiter profile fills the {{recruiter…}} variables. */
+    owner_member_id: z.string().nullable().optional(),
+    /** The job posting the {{job…}} variables come from. */
+    job_posting_id: optionalRef('JobPostings'),
+    /** The built-in template it was created from (getSequenceTemplates). */
+    template_id: z.string().nullable().optional(),
+    /** Tag added to the driver when an enrollment completes (the §2.3 template: `cold`). */
+    completion_tag: z.string().min(1).max(60).nullable().optional(),
+    /** The `inactive` exit: no activity (reply, open, click, application) for this many days (default 30). */
+    inactive_after_days: z.number().int().min(1).max(365).optional(),
+    activated_at: laterDate(),
+    paused_at: laterDate(),
+    /** `audience_match` trigger: drivers created up to this point (`_createdDate`, then `_id`) were considered. */
+    trigger_cursor: z.object({ created_at: z.date(), driver_id: z.string().nullable() }).nullable().optional(),
+    /** When the counters were last recomputed from the enrollments. */
+    counters_at: laterDate(),
   },
   indexes: [index('carrier_dot', 'status'), index('carrier_dot', 'trigger_type', 'status')],
 });
@@ -93,6 +132,19 @@ export const EmailSequenceEnrollments = defineCollection({
     last_step_at: laterDate(),
     next_step_at: laterDate(),
     step_history: z.array(stepHistoryEntry),
+    // ── beyond the spec table (src/backend/sequences/) ──
+    /** The sequence version whose steps this enrollment runs (1 when missing). */
+    sequence_version: z.number().int().min(1).optional(),
+    /** How the driver entered: `manual` (a recruiter), or the trigger that enrolled them. */
+    enrolled_via: sequenceTriggerType.optional(),
+    /** Member id of the recruiter who enrolled or removed the driver. */
+    enrolled_by: z.string().nullable().optional(),
+    /** First time the driver replied, applied or was hired while enrolled (a conversion). */
+    converted_at: laterDate(),
+    /** 1 once converted (summed by the counters aggregate), else 0 or missing. */
+    converted: z.number().int().min(0).max(1).optional(),
+    /** When the enrollment completed or exited. */
+    finished_at: laterDate(),
   },
   indexes: [
     // The step job: due active enrollments.
@@ -112,6 +164,8 @@ export const EmailMessages = defineCollection({
     carrier_dot: carrierDot,
     sequence_id: optionalRef('EmailSequences'),
     enrollment_id: optionalRef('EmailSequenceEnrollments'),
+    /** The sequence step (`step_number`) that sent it (sequence analytics). */
+    sequence_step: z.number().int().positive().optional(),
     driver_id: optionalRef('DriverProfiles'),
     email_address: emailAddress,
     subject: z.string(),
@@ -134,9 +188,25 @@ export const EmailMessages = defineCollection({
     spam_reported: z.boolean(),
     /** Opens attributed to mail-privacy proxies (machine opens), kept apart from human opens. */
     machine_open_count: z.number().int().min(0).optional(),
+    // ── from SendGrid events (src/backend/email/events) ──
+    /** `dropped` event reason ("Bounced Address", "Unsubscribed Address", "Invalid", …). */
+    drop_reason: z.string().max(500).nullable().optional(),
+    /** Highest `deferred` attempt number seen, and that attempt's SMTP response. */
+    deferral_count: z.number().int().min(0).optional(),
+    deferral_response: z.string().max(500).nullable().optional(),
     send_after: laterDate(),
     compliance_rule: z.string().nullable().optional(),
     compliance_reason: z.string().nullable().optional(),
+    // ── sending (src/backend/email/sender.ts): `queued` with no `sent_at` = handed to SendGrid, answer not (yet) known ──
+    /** One Mail Send request carries a wave's emails; its records share this id. */
+    request_id: z.string().max(200).nullable().optional(),
+    /** When the provider call was (last) attempted. */
+    attempted_at: laterDate(),
+    attempts: z.number().int().min(0).optional(),
+    /** SendGrid's refusal (HTTP status or our code such as `unconfirmed`) and its message. */
+    error_code: z.string().max(100).nullable().optional(),
+    error_message: z.string().max(1000).nullable().optional(),
+    run_number: z.number().int().min(0).optional(),
   },
   indexes: [
     index('campaign_id', 'status', 'send_after'),

@@ -6,6 +6,7 @@ export * from './people';
 export * from './sms';
 export * from './sequence-steps';
 export * from './email';
+export * from './sequences';
 export * from './jobs';
 export * from './social';
 export * from './analytics';

@@ -7,7 +7,8 @@ import { OutreachAnalytics } from './analytics';
 import { ContactEvents } from './contacts';
 import { EmailCampaigns, EmailMessages, EmailSequenceEnrollments, EmailSequences, EmailSuppressions } from './email';
 import { JobApplications, JobBoardCredentials, JobPostings } from './jobs';
-import { JobLeases } from './operations';
+import { EmailSequenceVersions } from './sequences';
+import { JobLeases, SendGridEventReceipts } from './operations';
 import { Carriers, ComplianceAuditLog, DriverProfiles, RecruiterProfiles, SavedSearches } from './people';
 import { SMSCampaigns, SMSMessages, SMSOptOuts } from './sms';
 import { SocialAccounts, SocialPosts } from './social';
@@ -26,6 +27,7 @@ export const collections = {
   EmailCampaigns,
   EmailSequences,
   EmailSequenceEnrollments,
+  EmailSequenceVersions,
   EmailMessages,
   EmailSuppressions,
   JobPostings,
@@ -35,6 +37,7 @@ export const collections = {
   SocialAccounts,
   OutreachAnalytics,
   JobLeases,
+  SendGridEventReceipts,
 } as const;
 
 export type CollectionId = keyof typeof collections;

@@ -9,7 +9,6 @@ import {
   ianaTimeZone,
   laterDate,
   optionalRef,
-  ref,
   sendWindow,
 } from './common';
 import {
@@ -90,9 +89,14 @@ export type SMSCampaign = ItemOf<typeof SMSCampaigns>;
 export const SMSMessages = defineCollection({
   id: 'SMSMessages',
   description:
-    'One SMS to one driver in a campaign; written before the provider call with a deterministic id (campaign + driver + run) so a rerun never sends twice.',
+    'One SMS to one driver from a campaign or a drip-sequence step; written before the provider call with a deterministic id (campaign + run + phone, or enrollment + step) so a rerun never sends twice.',
   fields: {
-    campaign_id: ref('SMSCampaigns'),
+    /** The campaign that sent it; null for a sequence step (then `sequence_id` / `enrollment_id` are set). */
+    campaign_id: optionalRef('SMSCampaigns'),
+    sequence_id: optionalRef('EmailSequences'),
+    enrollment_id: optionalRef('EmailSequenceEnrollments'),
+    /** The sequence step (`step_number`) that sent it (sequence analytics). */
+    sequence_step: z.number().int().positive().optional(),
     carrier_dot: carrierDot,
     driver_id: optionalRef('DriverProfiles'),
     phone_number: e164,

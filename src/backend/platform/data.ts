@@ -229,9 +229,10 @@ export class DataCollection<D extends CollectionDef> {
     return this.bulk(list.map((i) => this.validateNew(i)), (part) => this.run(items.bulkSave)(this.def.id, part));
   }
 
-  async bulkUpdate(list: readonly ItemOf<D>[]): Promise<BulkOutcome> {
+  /** `suppressHooks` when the change feeds nothing the collection's hooks derive. */
+  async bulkUpdate(list: readonly ItemOf<D>[], options: { suppressHooks?: boolean } = {}): Promise<BulkOutcome> {
     const valid = list.map((i) => this.validate(i) as Record<string, unknown> & { _id: string });
-    return this.bulk(valid, (part) => this.run(items.bulkUpdate)(this.def.id, part));
+    return this.bulk(valid, (part) => this.run(items.bulkUpdate)(this.def.id, part, options.suppressHooks ? { suppressHooks: true } : undefined));
   }
 
   async bulkRemove(ids: readonly string[]): Promise<BulkOutcome> {

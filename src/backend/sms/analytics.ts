@@ -63,7 +63,9 @@ export interface ReplyFilters {
 
 export interface ReplyView {
   readonly messageId: string;
-  readonly campaignId: string;
+  /** Null for a drip-sequence step's message (then `sequenceId` is set). */
+  readonly campaignId: string | null;
+  readonly sequenceId: string | null;
   readonly driverId: string | null;
   /** Masked: the inbox shows who, the full number stays on the server. */
   readonly phone: string;
@@ -86,7 +88,8 @@ export function replyView(m: SMSMessage, extra: Pick<ReplyView, 'driverName' | '
   return {
     ...extra,
     messageId: m._id,
-    campaignId: m.campaign_id,
+    campaignId: m.campaign_id ?? null,
+    sequenceId: m.sequence_id ?? null,
     driverId: m.driver_id ?? null,
     phone: maskedPhone(m.phone_number),
     sentBody: m.message_body,
@@ -109,7 +112,7 @@ export async function listReplies(carrierDot: string, filters: ReplyFilters): Pr
   ]);
   // Names and opt-out state for the page: three reads for the whole page of replies.
   const phones = [...new Set(items.map((m) => m.phone_number))];
-  const campaignIds = [...new Set(items.map((m) => m.campaign_id))];
+  const campaignIds = [...new Set(items.map((m) => m.campaign_id ?? '').filter((id) => id !== ''))];
   const [people, named, optOuts] = await Promise.all([
     driversByIds([...new Set(items.map((m) => m.driver_id ?? '').filter((id) => id !== ''))]),
     campaignIds.length > 0 ? campaigns().find((q) => q.hasSome('_id', campaignIds), { limit: 1000 }) : Promise.resolve([]),
@@ -120,7 +123,7 @@ export async function listReplies(carrierDot: string, filters: ReplyFilters): Pr
   const replies = items.map((m) =>
     replyView(m, {
       driverName: nameOf.get(m.driver_id ?? '') ?? null,
-      campaignName: campaignNameOf.get(m.campaign_id) ?? null,
+      campaignName: campaignNameOf.get(m.campaign_id ?? '') ?? null,
       optedOut: m.opted_out || optOutStateOf(optOuts, m.phone_number, carrierDot).optedOut,
     }),
   );

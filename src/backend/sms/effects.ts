@@ -17,16 +17,20 @@ function errorEffect(message: SMSMessage): ReturnType<typeof effectOfTwilioError
   return effectOfTwilioError(Number(message.error_code));
 }
 
-export async function applyDeliveryEffects(input: { carrier: Carrier; campaignId: string; updated: readonly SMSMessage[]; compliance: ComplianceStore; at: Date }): Promise<void> {
+/**
+ * `campaignId`: the campaign of every message (a sequence step's messages carry their own `sequence_id` instead).
+ * `mirrorLastSms: false` when the caller writes `last_sms_at` in a driver update of its own.
+ */
+export async function applyDeliveryEffects(input: { carrier: Carrier; campaignId: string | null; updated: readonly SMSMessage[]; compliance: ComplianceStore; at: Date; mirrorLastSms?: boolean }): Promise<void> {
   const { carrier, campaignId, updated, compliance, at } = input;
   const sent = updated.filter((m) => m.status !== 'failed' && m.twilio_sid && m.driver_id);
   await compliance.recordContacts(
-    sent.map((m) => ({ carrier_dot: carrier.carrier_dot, driver_id: m.driver_id ?? '', channel: 'sms' as const, at: m.sent_at ?? at, campaign_id: campaignId, message_id: m._id })),
+    sent.map((m) => ({ carrier_dot: carrier.carrier_dot, driver_id: m.driver_id ?? '', channel: 'sms' as const, at: m.sent_at ?? at, campaign_id: m.campaign_id ?? campaignId, sequence_id: m.sequence_id ?? null, message_id: m._id })),
   );
   // The mirror the audience filters read (`no_sms_in_last_days`): one field written to the whole wave,
   // no read first. No hook derives anything from it, so hooks are skipped.
   const contacted = [...new Set(sent.map((m) => m.driver_id ?? ''))];
-  if (contacted.length > 0) await drivers().bulkPatch(contacted, { last_sms_at: at }, { suppressHooks: true });
+  if (contacted.length > 0 && input.mirrorLastSms !== false) await drivers().bulkPatch(contacted, { last_sms_at: at }, { suppressHooks: true });
   const effects = updated.map((m) => ({ m, effect: errorEffect(m) })).filter((x) => x.effect !== 'none');
   if (effects.length === 0) return;
   // Rare (Twilio refused the number): re-read right before the write so the full-item update keeps a concurrent change.

@@ -26,12 +26,20 @@ export interface SendGate {
   readonly closed: boolean;
 }
 
+/** The campaign fields a gate reads (SMS and email campaigns share them). */
+export type GateCampaign = Pick<SMSCampaign, 'status' | 'archived_at' | 'run_number'>;
+
 /** Whether a stored campaign still lets run `run` send. */
-export function sendsOn(campaign: Pick<SMSCampaign, 'status' | 'archived_at' | 'run_number'> | null, run: number): boolean {
+export function sendsOn(campaign: GateCampaign | null, run: number): boolean {
   return campaign !== null && campaign.status === 'active' && !campaign.archived_at && (campaign.run_number ?? 0) === run;
 }
 
-export function createSendGate(input: { campaignId: string; run: number; intervalMs?: number; monotonicMs?: () => number }): SendGate {
+/**
+ * `read` loads the campaign's status (one data request); default: the SMS campaign. Email campaigns
+ * pass their own (src/backend/email/sender.ts).
+ */
+export function createSendGate(input: { campaignId: string; run: number; intervalMs?: number; monotonicMs?: () => number; read?: (campaignId: string) => Promise<GateCampaign | null> }): SendGate {
+  const readCampaign = input.read ?? ((id: string): Promise<GateCampaign | null> => campaigns().get(id));
   const interval = input.intervalMs ?? STATUS_CHECK_MS;
   const monotonic = input.monotonicMs ?? ((): number => performance.now());
   /** When the newest read that has completed (and found the campaign sending) started. */
@@ -42,7 +50,7 @@ export function createSendGate(input: { campaignId: string; run: number; interva
     const startedAt = monotonic();
     reading = (async () => {
       try {
-        const fresh = await campaigns().get(input.campaignId);
+        const fresh = await readCampaign(input.campaignId);
         if (!sendsOn(fresh, input.run)) closed = true;
         else confirmedAt = Math.max(confirmedAt, startedAt);
         return !closed;

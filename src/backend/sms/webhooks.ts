@@ -12,6 +12,7 @@ import { createComplianceStore } from '../adapters/complianceStore';
 import { handleInboundSms, type ComplianceStore } from '../outreach';
 import { elevatedCollection } from '../platform/data';
 import { now as clockNow } from '../platform';
+import { exitSequencesForPhone } from '../sequences/exits';
 import { findCarrier, mergeProviderState, messages } from './records';
 import { priceOf } from './status';
 
@@ -96,6 +97,8 @@ export async function handleIncomingSms(params: z.infer<typeof InboundParams>, s
       const scope = outcome.optOuts[0]?.carrier_dot === 'all' ? 'all' : carrier.carrier_dot;
       await cancelPendingTo(params.From, scope, at);
       if (latest && !latest.opted_out) await messages().update({ ...latest, opted_out: true });
+      // Drip sequences: the driver's running enrollments end (exit `opted_out`).
+      await exitSequencesForPhone({ phone: params.From, carrierDot: scope, reason: 'opted_out', at, store });
       return { effect: outcome.effect, reply: outcome.reply };
     }
     case 'already_opted_out':
@@ -108,6 +111,8 @@ export async function handleIncomingSms(params: z.infer<typeof InboundParams>, s
       if (own && !(own.reply_received && own.reply_content === params.Body)) {
         await messages().update({ ...own, reply_received: true, reply_content: params.Body.slice(0, 1600), reply_at: at, reply_state: 'new' });
       }
+      // Drip sequences: a reply ends the driver's running enrollments (exit `replied`).
+      await exitSequencesForPhone({ phone: params.From, carrierDot: carrier.carrier_dot, reason: 'replied', at, store });
       return { effect: 'reply', reply: null };
     }
   }

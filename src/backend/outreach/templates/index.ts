@@ -8,7 +8,7 @@ export {
   type TemplateProblem,
   type TemplateProblemCode,
 } from './parse';
-export { renderTemplate, escapeHtml, escapeValue, singleLine, type RenderTemplateInput, type RenderResult } from './render';
+export { renderTemplate, resolveVariableValue, escapeHtml, escapeValue, singleLine, type RenderTemplateInput, type RenderResult } from './render';
 export {
   templateValuesFor,
   formatPayRange,

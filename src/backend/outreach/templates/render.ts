@@ -50,14 +50,13 @@ export function renderTemplate(input: RenderTemplateInput): RenderResult {
         return { ok: false, missing: [], reason: `template error near "${token.raw}"` };
       case 'variable': {
         const name = token.name as TemplateVariableName; // validated above
-        const own = present(values[name]);
-        const value = own ?? token.defaultText ?? present(defaults?.[name]) ?? templateVariable(name).fallback;
-        if (value === undefined) {
+        const resolved = resolveVariableValue(name, values, token.defaultText, defaults);
+        if (resolved === null) {
           if (!missing.includes(name)) missing.push(name);
           break;
         }
-        if (own === undefined && !defaulted.includes(name)) defaulted.push(name);
-        out += escapeValue(value, channel);
+        if (resolved.defaulted && !defaulted.includes(name)) defaulted.push(name);
+        out += escapeValue(resolved.value, channel);
         break;
       }
       default:
@@ -66,6 +65,17 @@ export function renderTemplate(input: RenderTemplateInput): RenderResult {
   }
   if (missing.length > 0) return { ok: false, missing, reason: `missing ${missing.join(', ')}` };
   return { ok: true, text: out, defaulted };
+}
+
+/**
+ * One placeholder's value by the missing-value rule (recipient → inline default → campaign default →
+ * fallback), unescaped; `null` when it has none (the recipient is blocked). For senders that render
+ * one parsed template for many recipients.
+ */
+export function resolveVariableValue(name: TemplateVariableName, values: TemplateValues, defaultText: string | null, defaults?: TemplateValues): { readonly value: string; readonly defaulted: boolean } | null {
+  const own = present(values[name]);
+  const value = own ?? defaultText ?? present(defaults?.[name]) ?? templateVariable(name).fallback;
+  return value === undefined ? null : { value, defaulted: own === undefined };
 }
 
 /** A usable value: trimmed, and `undefined` when absent or blank. */

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { CAMPAIGN_STATUSES, REPLY_STATES, SMS_SCHEDULE_TYPES } from '../../../backend/collections/vocabulary';
 import type { SmsCampaignAction } from '../../messaging';
+import { Experiment, VariantResult } from '../shared/experiment';
 import type { PageChannel } from '../shared/pageChannel';
 
 const Failure = z.object({ success: z.literal(false), error: z.string(), code: z.string().optional() });
@@ -51,29 +52,6 @@ export type Campaign = z.infer<typeof Campaign>;
 /** getSMSCampaigns / updateSMSCampaign answer with a summary that carries the stored item as `campaign`. */
 const CampaignSummary = z.looseObject({ campaign: Campaign }).transform((s) => s.campaign);
 
-export const VariantResult = z.looseObject({
-  id: z.string(),
-  name: z.string().optional(),
-  control: z.boolean().optional(),
-  successes: count,
-  total: count,
-  rate: z.number(),
-  ci: z.object({ low: z.number(), high: z.number() }).optional(),
-  vsControl: z.object({ pValue: z.number(), confidence: z.number(), lift: z.number().nullable() }).nullable().optional(),
-  probabilityToBeBest: z.number().optional(),
-});
-export type VariantResult = z.infer<typeof VariantResult>;
-
-export const Experiment = z.looseObject({
-  metric: z.string().optional(),
-  variants: z.array(VariantResult),
-  leaderId: z.string().optional(),
-  significant: z.boolean().optional(),
-  winner: z.string().nullable().optional(),
-  decision: z.string().optional(),
-});
-export type Experiment = z.infer<typeof Experiment>;
-
 export const Analytics = z.looseObject({
   audience: count.optional(),
   queued: count.optional(),
@@ -97,7 +75,7 @@ export type Analytics = z.infer<typeof Analytics>;
 export const Reply = z
   .looseObject({
     messageId: z.string(),
-    campaignId: z.string().optional(),
+    campaignId: z.string().nullable().optional(),
     campaignName: z.string().nullable().optional(),
     driverId: z.string().nullable().optional(),
     driverName: z.string().nullable().optional(),

@@ -5,26 +5,14 @@
 import { DEFAULT_SMS_PRICE_PER_SEGMENT } from '../../../backend/outreach/sms';
 import { TEMPLATE_VARIABLE_GROUPS, variablesForChannel } from '../../../backend/outreach/variables';
 import type { Api, Campaign } from './api';
-import { audienceFormOf, readAudienceFields, renderAudienceFields } from './audience';
+import { readAudienceFields, renderAudienceFields } from '../shared/audience';
+import { audienceFilterOf, audienceFormOf } from '../shared/audienceModel';
 import { createComposer, type Composer } from './composer';
-import { byId, debounce, fill, h, toast } from './dom';
-import { formatInt, formatUsd } from './format';
-import {
-  audienceFilterOf,
-  campaignDataOf,
-  fieldErrorsOf,
-  isoFromLocal,
-  localProblems,
-  nextOccurrence,
-  VARIANT_IDS,
-  weightShares,
-  type BuilderDraft,
-  type BuilderField,
-  type FieldErrors,
-  type Recurrence,
-  type ScheduleKind,
-} from './model';
-import { renderSchedule, readSchedule, readWindow } from './schedule';
+import { byId, debounce, fill, h, toast } from '../shared/dom';
+import { formatInt, formatUsd } from '../shared/format';
+import { campaignDataOf, fieldErrorsOf, localProblems, VARIANT_IDS, weightShares, type BuilderDraft, type BuilderField, type FieldErrors } from './model';
+import { renderSchedule, readSchedule, readWindow } from '../shared/schedule';
+import { isoFromLocal, nextOccurrence, type Recurrence, type ScheduleKind } from '../shared/scheduleModel';
 
 export interface BuilderContext {
   readonly api: Api;
@@ -54,9 +42,9 @@ export function renderBuilder(container: HTMLElement, ctx: BuilderContext, exist
   const nameInput = h('input', { id: 'campaign-name', name: 'name', maxlength: 200, autocomplete: 'off', placeholder: 'Spring Hiring Blitz - Week 1', 'aria-describedby': 'error-name' });
   nameInput.value = existing ? (copy ? `${existing.campaign_name} (copy)` : existing.campaign_name) : '';
   const variantList = h('div', { class: 'variants' });
-  const audienceFields = renderAudienceFields(audienceFormOf(existing?.audience_filter));
+  const audienceFields = renderAudienceFields(audienceFormOf(existing?.audience_filter, 'sms'), 'sms');
   const estimate = h('p', { id: 'audience-estimate', class: 'estimate', 'aria-live': 'polite' }, 'Estimating…');
-  const schedule = renderSchedule(existing);
+  const schedule = renderSchedule(existing, { recurring: true });
   const general = h('p', { id: 'builder-error', class: 'error', role: 'alert', hidden: true });
   const primary = h('button', { type: 'button', id: 'send-button', class: 'primary' });
   const errorSlot = (field: BuilderField) => h('p', { id: `error-${field}`, class: 'field-error', 'data-error-for': field, hidden: true });
@@ -155,7 +143,7 @@ export function renderBuilder(container: HTMLElement, ctx: BuilderContext, exist
 
   const runEstimate = async (): Promise<void> => {
     const seq = ++estimateSeq;
-    const { filter, problems } = audienceFilterOf(readAudienceFields(audienceFields));
+    const { filter, problems } = audienceFilterOf(readAudienceFields(audienceFields), 'sms');
     if (problems.length > 0) {
       fill(estimate, h('span', { class: 'field-error' }, problems.join(' ')));
       return;
@@ -192,7 +180,7 @@ export function renderBuilder(container: HTMLElement, ctx: BuilderContext, exist
   /** Creates or updates the campaign; returns its id and the backend's count and cost. */
   const save = async (sending: boolean): Promise<{ id: string; count: number | null; cost: number | null } | null> => {
     const d = draft();
-    const { filter, problems } = audienceFilterOf(d.audience);
+    const { filter, problems } = audienceFilterOf(d.audience, 'sms');
     const local = localProblems(d, problems, sending);
     if (Object.keys(local).length > 0) {
       showErrors(local, null);

@@ -5,8 +5,8 @@
  */
 import { composerCounter, type ComposerCounter } from '../../../backend/outreach/sms';
 import { previewTemplate } from '../../../backend/outreach/templates/preview';
-import { formatUsd } from './format';
-import { h, fill } from './dom';
+import { formatUsd } from '../shared/format';
+import { h, fill } from '../shared/dom';
 
 export interface Composer {
   readonly root: HTMLElement;

@@ -2,10 +2,11 @@
  * One campaign: live progress while it sends (analytics polled every 3 s while active), then the
  * analytics: delivery funnel, cost breakdown, A/B results with significance, replies and opt-outs.
  */
-import type { Analytics, Api, Campaign, Experiment, VariantResult } from './api';
-import { barChart, destroyCharts, doughnutChart } from './charts';
-import { fill, h, toast } from './dom';
-import { formatInt, formatPct, formatRate, formatUsd } from './format';
+import type { Analytics, Api, Campaign } from './api';
+import { experimentOf as sharedExperimentOf, experimentTable, type Experiment } from '../shared/experiment';
+import { barChart, destroyCharts, doughnutChart } from '../shared/charts';
+import { fill, h, toast } from '../shared/dom';
+import { formatInt, formatPct, formatUsd } from '../shared/format';
 import { statusBadge } from './list';
 import { renderReplyItems } from './inbox';
 
@@ -19,10 +20,7 @@ export interface DetailContext {
 export const POLL_MS = 3000;
 
 export function experimentOf(analytics: Analytics): Experiment | null {
-  const v = analytics.variants;
-  if (v === null || v === undefined) return null;
-  const experiment = Array.isArray(v) ? { variants: v } : v;
-  return experiment.variants.length > 1 ? experiment : null;
+  return sharedExperimentOf(analytics.variants);
 }
 
 /** Messages the campaign has finished with (sent, failed or blocked) out of its audience. */
@@ -34,24 +32,6 @@ export function progressOf(a: Analytics, audience: number): { done: number; tota
 
 function stat(label: string, value: string, key: string, sub?: string): HTMLElement {
   return h('div', { class: 'card' }, h('span', { class: 'label' }, label), h('span', { class: 'value', 'data-stat': key }, value), sub ? h('span', { class: 'muted small' }, sub) : null);
-}
-
-function variantRow(v: VariantResult, winner: string | null | undefined): HTMLElement {
-  const ci = v.ci ? `${formatRate(v.ci.low)}–${formatRate(v.ci.high)}` : '–';
-  const confidence = v.vsControl ? `${(v.vsControl.confidence * 100).toFixed(0)}%` : 'control';
-  const lift = v.vsControl?.lift !== undefined && v.vsControl?.lift !== null ? `${v.vsControl.lift >= 0 ? '+' : ''}${(v.vsControl.lift * 100).toFixed(0)}%` : '–';
-  return h(
-    'tr',
-    {},
-    h('th', { scope: 'row' }, v.name ?? `Variant ${v.id}`, v.id === winner ? h('span', { class: 'badge win' }, 'WINNER') : null),
-    h('td', { class: 'num' }, formatInt(v.total)),
-    h('td', { class: 'num' }, formatInt(v.successes)),
-    h('td', { class: 'num' }, formatRate(v.rate)),
-    h('td', { class: 'num' }, ci),
-    h('td', { class: 'num' }, lift),
-    h('td', { class: 'num' }, confidence),
-    h('td', { class: 'num' }, v.probabilityToBeBest !== undefined ? formatRate(v.probabilityToBeBest) : '–'),
-  );
 }
 
 export function renderDetail(container: HTMLElement, ctx: DetailContext, campaignId: string): () => void {
@@ -135,12 +115,7 @@ export function renderDetail(container: HTMLElement, ctx: DetailContext, campaig
         abSection,
         h('h3', {}, 'A/B results'),
         h('p', { id: 'ab-decision', class: experiment.significant ? 'ok-note' : 'muted' }, experiment.decision ?? (experiment.significant ? 'A winner is significant.' : 'No significant winner yet.')),
-        h(
-          'table',
-          { class: 'table' },
-          h('thead', {}, h('tr', {}, ...['Variant', 'Sent', 'Replies', 'Reply rate', '95% interval', 'Lift', 'Confidence', 'P(best)'].map((t) => h('th', { scope: 'col' }, t)))),
-          h('tbody', {}, ...experiment.variants.map((v) => variantRow(v, experiment.winner))),
-        ),
+        experimentTable(experiment, { total: 'Sent', successes: 'Replies', rate: 'Reply rate' }),
         h('div', { class: 'chart small' }, abCanvas),
       );
       barChart(abCanvas, 'Reply rate by variant', { labels: experiment.variants.map((v) => v.name ?? `Variant ${v.id}`), values: experiment.variants.map((v) => v.rate * 100), format: (v) => `${v.toFixed(1)}%` });

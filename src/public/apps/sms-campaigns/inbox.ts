@@ -1,8 +1,8 @@
 /** The reply inbox: drivers' replies, quick reply, handled / needs follow-up, opt-outs flagged. */
 import type { ReplyState } from '../../../backend/collections/vocabulary';
 import type { Api, Reply } from './api';
-import { fill, h, toast } from './dom';
-import { formatAgo, formatPhone, maskPhone } from './format';
+import { fill, h, toast } from '../shared/dom';
+import { formatAgo, formatPhone, maskPhone } from '../shared/format';
 
 const STATE_LABEL: Readonly<Record<ReplyState, string>> = { new: 'New', handled: 'Handled', needs_follow_up: 'Needs follow-up' };
 

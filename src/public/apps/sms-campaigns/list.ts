@@ -1,8 +1,8 @@
 /** Campaign list: Active / Scheduled / Completed / Drafts tabs, per-campaign stats and actions. */
 import type { CampaignStatus } from '../../../backend/collections/vocabulary';
 import type { Api, Campaign } from './api';
-import { fill, h, toast } from './dom';
-import { formatDateTime, formatInt, formatPct, formatUsd } from './format';
+import { fill, h, toast } from '../shared/dom';
+import { formatDateTime, formatInt, formatPct, formatUsd } from '../shared/format';
 import { CAMPAIGN_TABS, tabOf, type CampaignTab } from './model';
 
 export interface ListContext {

@@ -8,7 +8,7 @@ import { connectToPage } from '../shared/pageChannel';
 import { createApi, type Api, type Campaign } from './api';
 import { renderBuilder } from './builder';
 import { renderDetail } from './detail';
-import { byId } from './dom';
+import { byId } from '../shared/dom';
 import { renderInbox } from './inbox';
 import { renderList } from './list';
 import type { CampaignTab } from './model';

@@ -1,7 +1,10 @@
-/** The audience builder: driver criteria as a form, read back as an `AudienceForm`. */
-import { CDL_CLASSES, DRIVER_STATUSES, ENDORSEMENTS, type CdlClass, type DriverStatus, type Endorsement } from '../../../backend/collections/vocabulary';
+/**
+ * The audience builder (SMS and email apps): driver criteria as a form, read back as an
+ * `AudienceForm`. The channel names the "recently contacted" and consent conditions.
+ */
+import { CDL_CLASSES, DRIVER_STATUSES, ENDORSEMENTS, type DriverStatus, type Endorsement } from '../../../backend/collections/vocabulary';
 import { h } from './dom';
-import { EMPTY_AUDIENCE, type AudienceForm } from './model';
+import { channelLabel, type AudienceChannel, type AudienceForm } from './audienceModel';
 
 const ENDORSEMENT_LABEL: Readonly<Record<Endorsement, string>> = {
   H: 'H · Hazmat',
@@ -36,31 +39,8 @@ function text(name: string, value: string, attrs: Record<string, string | number
   return input;
 }
 
-/** The stored filter back as a form (editing a draft, duplicating a campaign). */
-export function audienceFormOf(filter: Record<string, unknown> | undefined): AudienceForm {
-  if (!filter) return EMPTY_AUDIENCE;
-  const strings = (key: string): string[] => {
-    const v = filter[key];
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  };
-  const num = (key: string): string => (typeof filter[key] === 'number' ? String(filter[key]) : '');
-  const within = typeof filter['within'] === 'object' && filter['within'] !== null ? (filter['within'] as Record<string, unknown>) : null;
-  return {
-    cdlClasses: strings('cdl_classes').filter((c): c is CdlClass => (CDL_CLASSES as readonly string[]).includes(c)),
-    endorsements: strings('endorsements').filter((e): e is Endorsement => (ENDORSEMENTS as readonly string[]).includes(e)),
-    endorsementsMatch: filter['endorsements_match'] === 'all' ? 'all' : 'any',
-    statuses: strings('statuses').filter((s): s is DriverStatus => (DRIVER_STATUSES as readonly string[]).includes(s)),
-    minYears: num('min_years_experience'),
-    states: strings('states').join(', '),
-    tags: strings('tags').join(', '),
-    radiusMiles: within && typeof within['miles'] === 'number' ? String(within['miles']) : '',
-    radiusPlace: within ? String(within['zip'] ?? within['place'] ?? '') : '',
-    noSmsDays: num('no_sms_in_last_days'),
-    smsConsent: filter['has_consent_for'] === 'sms',
-  };
-}
-
-export function renderAudienceFields(form: AudienceForm): HTMLElement {
+export function renderAudienceFields(form: AudienceForm, channel: AudienceChannel): HTMLElement {
+  const label = channelLabel(channel);
   return h(
     'div',
     { class: 'audience-grid' },
@@ -95,8 +75,8 @@ export function renderAudienceFields(form: AudienceForm): HTMLElement {
         h('label', {}, 'Within (miles)', text('radiusMiles', form.radiusMiles, { type: 'number', min: 1, max: 3000, inputmode: 'numeric' })),
         h('label', {}, 'of ZIP or "City, ST"', text('radiusPlace', form.radiusPlace, { placeholder: 'Dallas, TX', autocomplete: 'off' })),
       ),
-      h('label', {}, 'No SMS in the last (days)', text('noSmsDays', form.noSmsDays, { type: 'number', min: 1, step: 1, inputmode: 'numeric' })),
-      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'smsConsent', checked: form.smsConsent }), 'Only drivers with SMS consent on file'),
+      h('label', {}, `No ${label} in the last (days)`, text('noContactDays', form.noContactDays, { type: 'number', min: 1, step: 1, inputmode: 'numeric' })),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'consentOnly', checked: form.consentOnly }), `Only drivers with ${label} consent on file`),
     ),
   );
 }
@@ -121,7 +101,7 @@ export function readAudienceFields(root: ParentNode): AudienceForm {
     tags: value(root, 'tags'),
     radiusMiles: value(root, 'radiusMiles'),
     radiusPlace: value(root, 'radiusPlace'),
-    noSmsDays: value(root, 'noSmsDays'),
-    smsConsent: root.querySelector<HTMLInputElement>('input[name="smsConsent"]')?.checked === true,
+    noContactDays: value(root, 'noContactDays'),
+    consentOnly: root.querySelector<HTMLInputElement>('input[name="consentOnly"]')?.checked === true,
   };
 }

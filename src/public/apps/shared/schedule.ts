@@ -1,7 +1,22 @@
-/** Schedule (immediate / scheduled / recurring) and send-window fields of the builder. */
-import type { Campaign } from './api';
+/**
+ * Schedule (immediate / scheduled, and recurring where the channel offers it) and send-window
+ * fields of the campaign builders (SMS and email).
+ */
 import { h } from './dom';
-import type { Recurrence, ScheduleForm, ScheduleKind, WindowForm } from './model';
+import type { Recurrence, ScheduleForm, ScheduleKind, WindowForm } from './scheduleModel';
+
+/** What a stored campaign says about its schedule (both channels' campaigns have these fields). */
+export interface ScheduleInitial {
+  readonly schedule_type?: ScheduleKind | undefined;
+  readonly scheduled_time?: string | null | undefined;
+  readonly recurring_schedule?: { readonly cron: string } | null | undefined;
+  readonly send_window?: { readonly start_hour: number; readonly end_hour: number; readonly days: readonly number[] } | null | undefined;
+}
+
+export interface ScheduleOptions {
+  /** Offer "Recurring" (SMS campaigns). */
+  readonly recurring: boolean;
+}
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 
@@ -22,7 +37,7 @@ function localInputValue(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-export function renderSchedule(existing?: Campaign): HTMLElement {
+export function renderSchedule(existing: ScheduleInitial | undefined, options: ScheduleOptions): HTMLElement {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const kind: ScheduleKind = existing?.schedule_type ?? 'immediate';
   const tomorrow = new Date(Date.now() + 86_400_000);
@@ -46,7 +61,7 @@ export function renderSchedule(existing?: Campaign): HTMLElement {
   weekday.value = cron[4] !== undefined && /^\d$/.test(cron[4]) ? cron[4] : '1';
   const time = h('input', { type: 'time', name: 'recurringTime', 'aria-label': 'At' });
   time.value = cron[0] !== undefined && cron[1] !== undefined ? `${cron[1].padStart(2, '0')}:${cron[0].padStart(2, '0')}` : '09:00';
-  const window = existing?.send_window;
+  const window = existing?.send_window ?? undefined;
   const windowOn = window === undefined || !(window.start_hour === 8 && window.end_hour === 21);
   const skipWeekends = window !== undefined && !window.days.includes(0) && !window.days.includes(6);
 
@@ -59,7 +74,7 @@ export function renderSchedule(existing?: Campaign): HTMLElement {
       h('legend', {}, 'Schedule'),
       radio('immediate', 'Send immediately'),
       radio('scheduled', 'Schedule for later: ', atInput, h('span', { class: 'muted' }, ` ${zone}`)),
-      radio('recurring', 'Recurring: ', recurrence, ' on ', weekday, ' at ', time, h('span', { class: 'muted' }, ` ${zone}`)),
+      options.recurring ? radio('recurring', 'Recurring: ', recurrence, ' on ', weekday, ' at ', time, h('span', { class: 'muted' }, ` ${zone}`)) : null,
     ),
     h(
       'fieldset',

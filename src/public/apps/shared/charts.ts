@@ -21,6 +21,15 @@ export interface Series {
 
 const charts = new WeakMap<HTMLCanvasElement, Chart>();
 
+/** The chart drawn on a canvas (updated in place on the next draw), for other chart kinds (lineChart.ts). */
+export function chartOn(canvas: HTMLCanvasElement): Chart | undefined {
+  return charts.get(canvas);
+}
+
+export function rememberChart(canvas: HTMLCanvasElement, chart: Chart): void {
+  charts.set(canvas, chart);
+}
+
 function describe(title: string, series: Series): string {
   const format = series.format ?? String;
   return `${title}: ${series.labels.map((l, i) => `${l} ${format(series.values[i] ?? 0)}`).join(', ')}`;

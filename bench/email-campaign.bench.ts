@@ -1,0 +1,265 @@
+/**
+ * Email campaign bench: a 100K-recipient campaign through the real `@sendgrid/mail` SDK to the
+ * SendGrid simulator (its own loopback process; Event Webhook off, no engagement), the data
+ * emulator in its own process (as Wix Data is served outside the site's backend container).
+ *
+ * Setup: on-disk data emulator (temp dir) with the registry's collections and the site's data hooks,
+ * the demo carrier and recruiters, 100K generated drivers (seed 42) made sendable (see `sendable`),
+ * the site clock on a weekday afternoon running in real time. The store is seeded in a child process,
+ * then reopened in strict mode (`WIX_STRICT=1` semantics: 3000 reads / 1500 writes per sliding
+ * minute → WDE0014, 5 s per request → WDE0028) for the run. The campaign is created and sent
+ * (scheduled one second ahead) by the web methods as the demo recruiter, then sent by
+ * `runEmailScheduler` (one run, default 9-minute budget).
+ * Run: `npx tsx bench/email-campaign.bench.ts` (figures → bench/results/email-campaign.json).
+ * Env: EMAIL_BENCH_DRIVERS (100000), EMAIL_BENCH_STRICT (1), EMAIL_BENCH_DATA (process | thread | inline).
+ */
+import './lib/wix-shims';
+import { execFileSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDataEmulator, type DataRequestStats, type EmulatedItems, type LocalDataEmulator } from '../local/data';
+import { createRemoteDataEmulator } from '../local/data/remote';
+import { installRuntime, runInCall, uninstallRuntime, type CallContext, type LocalMember } from '../local/runtime';
+import { DEFAULT_CREDENTIALS } from '../local/simulators/harness';
+import { DEMO_CARRIER_DOT, demoMembers } from '../local/seed/demo-entities';
+import { createSendGridEmailProvider } from '../src/backend/adapters/emailSendGrid';
+import { emulatedCollectionConfigs } from '../src/backend/collections/registry';
+import type { DriverProfile } from '../src/backend/collections/people';
+import * as hooks from '../src/backend/data';
+import { runEmailScheduler, type EmailSchedulerReport } from '../src/backend/email/scheduler';
+import { createEmailCampaign, sendEmailCampaign, updateEmailCampaign } from '../src/backend/emailCampaignService.web';
+import { configureSendGrid } from '../src/backend/providers';
+import { peakRssMb, sampleRss, writeResults } from './lib/results';
+import { startSendGridSimulatorProcess, type SendGridSimulatorProcess } from './lib/sendgrid-sim-process';
+
+const ANCHOR = Date.parse('2026-11-04T18:00:00Z');
+const WALL_START = Date.now();
+const clock = { now: (): number => ANCHOR + (Date.now() - WALL_START) };
+const JOB: CallContext = { identity: { memberId: null, roles: ['Admin'] }, elevated: true, kind: 'job', deadline: null };
+const HTML =
+  '<html><body><p>Hi {{firstName}},</p><p>{{carrierName}} is hiring CDL-A drivers for regional lanes out of {{homeState|your area}}: home weekly, ' +
+  'new equipment, paid orientation.</p><p><a href="https://www.lonestarfreight.example/apply">Apply in two minutes</a> or call {{carrierPhone}}.</p></body></html>';
+const UNSUBSCRIBE_SECRET = 'bench-unsubscribe-secret';
+const PUBLIC_BASE_URL = 'https://recruiting.lonestarfreight.example';
+
+const mb = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
+const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+type DataPlacement = 'process' | 'thread' | 'inline';
+
+interface BenchStore {
+  readonly items: EmulatedItems;
+  stats(): Promise<DataRequestStats>;
+  resetStats(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function install(items: EmulatedItems, members: readonly LocalMember[]): void {
+  const byId = new Map(members.map((m) => [m._id, m]));
+  installRuntime({ dataItems: items, secrets: { get: () => undefined }, members: { get: (id) => byId.get(id) }, fetch: globalThis.fetch, clock });
+}
+
+function openStore(dir: string, strict: boolean, members: readonly LocalMember[]): LocalDataEmulator {
+  const emulator = createDataEmulator({ dataDir: dir, collections: emulatedCollectionConfigs(), strictCollections: true, strict, now: clock.now, hooks });
+  install(emulator.items, members);
+  return emulator;
+}
+
+async function openMeasuredStore(dir: string, strict: boolean, members: readonly LocalMember[], placement: DataPlacement): Promise<BenchStore> {
+  if (placement === 'inline') {
+    const local = openStore(dir, strict, members);
+    return { items: local.items, stats: async () => local.stats(), resetStats: async () => local.resetStats(), close: async () => local.close() };
+  }
+  const remote = await createRemoteDataEmulator({
+    dataDir: dir,
+    collections: emulatedCollectionConfigs(),
+    strictCollections: true,
+    strict,
+    hooksModule: require.resolve('../src/backend/data'),
+    clock: { anchorMs: ANCHOR, wallStartMs: WALL_START },
+    placement,
+  });
+  install(remote.items, members);
+  return remote;
+}
+
+/** Every generated driver made reachable by email: a valid address unique in the population, email consent granted, not suppressed. */
+function sendable(page: readonly DriverProfile[], used: Set<string>, offset: number): DriverProfile[] {
+  return page.map((d, i) => {
+    const own = d.email && d.email_valid && !used.has(d.email) ? d.email : null;
+    const email = own ?? `driver.${(offset + i).toString(36)}@example.org`;
+    used.add(email);
+    return {
+      ...d,
+      email,
+      email_valid: true,
+      email_consent: { granted: true, source: d.email_consent?.source ?? 'web_form', captured_at: d.email_consent?.captured_at ?? new Date(ANCHOR - 30 * 86_400_000), text_version: 'email-2025-01', revoked_at: null },
+      email_suppressed_reason: null,
+    };
+  });
+}
+
+/** Runs in the seeding child only (the generator's modules load there, not in the measured process). */
+async function seed(emulator: LocalDataEmulator, drivers: number): Promise<number> {
+  const { generateDrivers } = await import('../local/seed/generate');
+  const { seedDemoData } = await import('../local/seed/seed');
+  await runInCall(JOB, () => seedDemoData({ items: emulator.items, drivers: 0, seed: 42 }));
+  const used = new Set<string>();
+  let count = 0;
+  for (const page of generateDrivers({ count: drivers, seed: 42, carrierDot: DEMO_CARRIER_DOT, asOf: new Date(ANCHOR) })) {
+    const result = await runInCall(JOB, () => emulator.items.bulkInsert('DriverProfiles', sendable(page, used, count)));
+    count += result.inserted;
+  }
+  return count;
+}
+
+function requestFigures(stats: DataRequestStats, recipients: number): Record<string, unknown> {
+  const total = stats.reads + stats.writes;
+  const per = (n: number): number => (recipients === 0 ? 0 : round((n / recipients) * 1000, 2));
+  return { reads: stats.reads, writes: stats.writes, total, per1000: { reads: per(stats.reads), writes: per(stats.writes), total: per(total) }, byCollection: stats.byCollection, ...(stats.peakPerMinute ? { peakPerMinute: stats.peakPerMinute } : {}) };
+}
+
+async function campaign(store: BenchStore, sim: SendGridSimulatorProcess, recruiter: LocalMember): Promise<{ figures: Record<string, unknown>; peakRssMb: number }> {
+  const asRecruiter = <T>(fn: () => Promise<T>): Promise<T> => runInCall({ identity: { memberId: recruiter._id, roles: recruiter.roles }, elevated: false, kind: 'webMethod', deadline: null }, fn);
+  await store.resetStats();
+  const created = await asRecruiter(() => createEmailCampaign(DEMO_CARRIER_DOT, { name: 'bench 100K', subjectLine: 'Regional CDL-A lanes for {{firstName}}', preheader: 'Home weekly, {{firstName}}', htmlContent: HTML, audienceFilter: {} }));
+  if (!created.success) throw new Error(`createEmailCampaign: ${created.error}`);
+  const scheduled = await asRecruiter(() => updateEmailCampaign(created.campaignId, { scheduleType: 'scheduled', scheduledTime: new Date(clock.now() + 1_000) }));
+  if (!scheduled.success) throw new Error(`updateEmailCampaign: ${scheduled.error}`);
+  const sent = await asRecruiter(() => sendEmailCampaign(created.campaignId));
+  if (!sent.success) throw new Error(`sendEmailCampaign: ${sent.error}`);
+  const setupRequests = await store.stats();
+  await sleep(1_100);
+
+  // As the site builds it (sendGridFromSecrets), pointed at the simulator.
+  const provider = createSendGridEmailProvider(configureSendGrid({ apiKey: DEFAULT_CREDENTIALS.sendgrid.apiKey, apiBaseOverride: sim.baseUrl, timeoutMs: 20_000 }));
+  let peak = process.memoryUsage.rss();
+  const heap = { usedMb: 0, totalMb: 0 };
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heap.usedMb = Math.max(heap.usedMb, mb(m.heapUsed));
+    heap.totalMb = Math.max(heap.totalMb, mb(m.heapTotal));
+    sampleRss();
+  }, 100);
+  await store.resetStats();
+  let report: EmailSchedulerReport | null = null;
+  let error: string | null = null;
+  const start = performance.now();
+  const elu = performance.eventLoopUtilization();
+  try {
+    report = await runInCall(JOB, () => runEmailScheduler({ provider, publicBaseUrl: PUBLIC_BASE_URL, unsubscribeSecret: UNSUBSCRIBE_SECRET, holder: 'bench' }));
+  } catch (e) {
+    error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  }
+  const sendMs = performance.now() - start;
+  const threadActiveMs = performance.eventLoopUtilization(elu).active;
+  const sendStats = await store.stats();
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage.rss());
+  const slice = report?.campaigns[0];
+  const recipients = slice?.sent ?? 0;
+  return {
+    peakRssMb: mb(peak),
+    figures: {
+      campaignId: created.campaignId,
+      audienceCount: created.audienceCount,
+      createAndSendRequests: { reads: setupRequests.reads, writes: setupRequests.writes },
+      outcome: report?.outcome ?? 'error',
+      sliceOutcome: slice?.outcome ?? null,
+      error,
+      sent: recipients,
+      failed: slice?.failed ?? 0,
+      held: slice?.held ?? 0,
+      blocked: slice?.blocked ?? 0,
+      unconfirmed: slice?.unconfirmed ?? 0,
+      waves: slice?.waves ?? 0,
+      mailSendRequests: slice?.requests ?? 0,
+      sendMs: Math.round(sendMs),
+      recipientsPerSecond: Math.round(recipients / (sendMs / 1000)),
+      threadUsPerRecipient: recipients === 0 ? 0 : round((threadActiveMs * 1000) / recipients),
+      dataRequests: requestFigures(sendStats, recipients),
+      peakHeap: heap,
+      strictQuotaErrors: error !== null && /WDE0014/.test(error),
+    },
+  };
+}
+
+export async function run(options: { drivers?: number; strict?: boolean; data?: DataPlacement } = {}): Promise<Record<string, unknown>> {
+  const drivers = options.drivers ?? 100_000;
+  const strict = options.strict ?? true;
+  const members = demoMembers();
+  const recruiter = members.find((m) => m._id === 'member-recruiter-1');
+  if (!recruiter) throw new Error('no demo recruiter');
+  const dir = mkdtempSync(join(tmpdir(), 'email-campaign-bench-'));
+  let sim: SendGridSimulatorProcess | null = null;
+  try {
+    const seedStart = performance.now();
+    const seedOut = execFileSync(process.execPath, [...process.execArgv, __filename, '--seed-child', dir, String(drivers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const seeded = Number(seedOut.trim().split('\n').pop() ?? '0');
+    const seedMs = Math.round(performance.now() - seedStart);
+    const store = await openMeasuredStore(dir, strict, members, options.data ?? 'process');
+    sim = await startSendGridSimulatorProcess({ anchorMs: ANCHOR, wallStartMs: WALL_START });
+    (globalThis as { gc?: () => void }).gc?.();
+    const rssAfterSetupMb = mb(process.memoryUsage.rss());
+    const result = await campaign(store, sim, recruiter);
+    const simStats = await sim.stats();
+    await store.close();
+    const c = result.figures;
+    const per1000 = (c['dataRequests'] as { per1000: { total: number } } | undefined)?.per1000.total ?? 0;
+    const rate = typeof c['recipientsPerSecond'] === 'number' ? c['recipientsPerSecond'] : 0;
+    const figures = {
+      drivers: seeded,
+      carrierDot: DEMO_CARRIER_DOT,
+      siteClock: new Date(ANCHOR).toISOString(),
+      seedMs,
+      strict,
+      dataLayer: options.data ?? 'process',
+      simulator: { process: 'separate (loopback)', webhook: 'off', engagement: 'none', messagesStored: simStats.messages, requestsAccepted: simStats.requests, rssMb: simStats.rssMb },
+      campaign: c,
+      rss: { afterSetupMb: rssAfterSetupMb, peakDuringCampaignMb: result.peakRssMb, processMaxRssMb: peakRssMb() },
+      targets: {
+        allRecipientsSent: { value: c['sent'], target: c['audienceCount'], met: c['sent'] === c['audienceCount'] },
+        oneRequestPerWave: { value: simStats.requests, target: Math.ceil(drivers / 1000), met: simStats.requests === c['mailSendRequests'] && simStats.requests <= Math.ceil(drivers / 1000) },
+        dataRequestsPer1000: { value: per1000, target: 10, met: per1000 <= 10 },
+        peakRssMb: { value: result.peakRssMb, target: 300, met: result.peakRssMb <= 300 },
+        recipientsPerSecond: { value: rate },
+        strictQuotas: { strict, wde0014: c['strictQuotaErrors'] === true, error: c['error'] ?? null },
+      },
+    };
+    const path = writeResults('email-campaign', figures);
+    return { ...figures, path };
+  } finally {
+    await sim?.stop();
+    uninstallRuntime();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function dataPlacement(value: string | undefined): DataPlacement {
+  return value === 'inline' || value === 'thread' ? value : 'process';
+}
+
+if (require.main === module && process.argv[2] === '--seed-child') {
+  const store = openStore(process.argv[3] ?? '', false, []);
+  seed(store, Number(process.argv[4] ?? 0))
+    .then((n) => {
+      store.close();
+      process.stdout.write(`${n}\n`);
+    })
+    .catch((e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    });
+} else if (require.main === module) {
+  const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+  run({ drivers: env('EMAIL_BENCH_DRIVERS', 100_000), strict: env('EMAIL_BENCH_STRICT', 1) !== 0, data: dataPlacement(process.env['EMAIL_BENCH_DATA']) })
+    .then((f) => process.stdout.write(`${JSON.stringify(f, null, 2)}\n`))
+    .catch((e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    });
+}

@@ -1,0 +1,169 @@
+/**
+ * The engagement facts of a batch of due enrollments, read in bulk. Only what the batch's plans
+ * need is read (docs/sequences.md, "data requests per batch"):
+ * - replies (the `replied` / `inactive` exits, `if_no_reply`): the DriverProfiles mirror
+ *   `last_reply_at` (already read with the drivers) and SMSMessages with `reply_received` to the
+ *   batch's phones since the earliest enrollment — one read per carrier in the batch;
+ * - applications (the `applied` / `inactive` exits): JobApplications matched to the batch's drivers
+ *   since the earliest enrollment — one read per carrier;
+ * - opens and clicks (`if_not_opened` / `if_not_clicked`, `inactive`): the enrollment's own earlier
+ *   emails, by their deterministic ids — one read per 1000 ids, which also fetches the due email
+ *   steps' own records (a killed run may have written them; emailSteps.ts decides on them);
+ * - hired / inactive profile, SMS opt-out, email suppression: the DriverProfiles fields `status`,
+ *   `sms_opted_out_at`, `email_suppressed_reason` (kept by the opt-out and suppression paths).
+ * Email replies are not tracked (no inbound email in this system), so "replied" means an SMS reply.
+ */
+import type { EmailMessage, EmailSequenceEnrollment } from '../collections/email';
+import { JobApplications } from '../collections/jobs';
+import type { DriverProfile } from '../collections/people';
+import type { SequenceStep } from '../collections/sequence-steps';
+import { elevatedCollection, MAX_PAGE_SIZE } from '../platform/data';
+import type { EngagementFacts, SequencePlan } from './engine';
+import { emailsByIds, smsMessages, stepMessageId } from './records';
+
+export interface FactRequest {
+  readonly enrollment: Pick<EmailSequenceEnrollment, '_id' | 'carrier_dot' | 'current_step' | 'enrolled_at'>;
+  readonly plan: SequencePlan;
+  readonly driver: DriverProfile;
+}
+
+interface Needs {
+  readonly replies: boolean;
+  readonly applications: boolean;
+  readonly emails: boolean;
+}
+
+function exitEnabled(plan: SequencePlan, type: string): boolean {
+  return plan.exitConditions.some((c) => c.type === type && c.enabled);
+}
+
+function dueStep(r: FactRequest): SequenceStep | undefined {
+  return r.plan.steps[r.enrollment.current_step - 1];
+}
+
+export function needsOf(r: FactRequest): Needs {
+  const inactive = exitEnabled(r.plan, 'inactive');
+  const conditions = dueStep(r)?.conditions;
+  return {
+    replies: inactive || exitEnabled(r.plan, 'replied') || conditions?.if_no_reply === true,
+    applications: inactive || exitEnabled(r.plan, 'applied'),
+    emails: inactive || conditions?.if_not_opened === true || conditions?.if_not_clicked === true,
+  };
+}
+
+const latest = (a: Date | null | undefined, b: Date | null | undefined): Date | null => {
+  if (!a) return b ?? null;
+  if (!b) return a;
+  return a.getTime() >= b.getTime() ? a : b;
+};
+
+function groupByCarrier(list: readonly FactRequest[]): Map<string, FactRequest[]> {
+  const out = new Map<string, FactRequest[]>();
+  for (const r of list) {
+    const group = out.get(r.enrollment.carrier_dot);
+    if (group) group.push(r);
+    else out.set(r.enrollment.carrier_dot, [r]);
+  }
+  return out;
+}
+
+function earliestEnrollment(list: readonly FactRequest[]): Date {
+  return new Date(Math.min(...list.map((r) => r.enrollment.enrolled_at.getTime())));
+}
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** Latest SMS reply per phone of one carrier since `since`. */
+async function smsRepliesByPhone(carrierDot: string, phones: readonly string[], since: Date): Promise<{ byPhone: Map<string, Date>; reads: number }> {
+  const byPhone = new Map<string, Date>();
+  let reads = 0;
+  for (const part of chunks([...new Set(phones)], MAX_PAGE_SIZE)) {
+    for await (const page of smsMessages().pages((q) => q.eq('carrier_dot', carrierDot).hasSome('phone_number', part).eq('reply_received', true).ge('reply_at', since))) {
+      reads += 1;
+      for (const m of page) if (m.reply_at) byPhone.set(m.phone_number, latest(byPhone.get(m.phone_number), m.reply_at) ?? m.reply_at);
+    }
+  }
+  return { byPhone, reads: Math.max(reads, 1) };
+}
+
+/** Latest application per driver of one carrier since `since`. */
+async function applicationsByDriver(carrierDot: string, driverIds: readonly string[], since: Date): Promise<{ byDriver: Map<string, Date>; reads: number }> {
+  const byDriver = new Map<string, Date>();
+  let reads = 0;
+  for (const part of chunks([...new Set(driverIds)], MAX_PAGE_SIZE)) {
+    for await (const page of elevatedCollection(JobApplications).pages((q) => q.eq('carrier_dot', carrierDot).hasSome('matched_driver_id', part).ge('_createdDate', since))) {
+      reads += 1;
+      for (const a of page) {
+        if (!a.matched_driver_id || !a._createdDate) continue;
+        byDriver.set(a.matched_driver_id, latest(byDriver.get(a.matched_driver_id), a._createdDate) ?? a._createdDate);
+      }
+    }
+  }
+  return { byDriver, reads: Math.max(reads, 1) };
+}
+
+/** Ids of the emails this enrollment sent before its due step (deterministic: `<enrollment>.s<n>`). */
+function earlierEmailIds(r: FactRequest): string[] {
+  return r.plan.steps
+    .slice(0, Math.max(0, r.enrollment.current_step - 1))
+    .filter((s) => s.step_type === 'email')
+    .map((s) => stepMessageId(r.enrollment._id, s.step_number));
+}
+
+/**
+ * Facts per enrollment id, and the data requests spent. `alsoEmailIds` (the due email steps' own
+ * record ids) are read in the same EmailMessages request; every record read is returned in `emails`.
+ */
+export async function readFacts(list: readonly FactRequest[], alsoEmailIds: readonly string[] = []): Promise<{ facts: Map<string, EngagementFacts>; emails: Map<string, EmailMessage>; reads: number }> {
+  let reads = 0;
+  const replies = new Map<string, Date>();
+  const applications = new Map<string, Date>();
+  for (const [carrierDot, group] of groupByCarrier(list)) {
+    const wantReplies = group.filter((r) => needsOf(r).replies && r.driver.phone);
+    if (wantReplies.length > 0) {
+      const found = await smsRepliesByPhone(carrierDot, wantReplies.map((r) => r.driver.phone ?? ''), earliestEnrollment(wantReplies));
+      reads += found.reads;
+      for (const r of wantReplies) {
+        const at = found.byPhone.get(r.driver.phone ?? '');
+        if (at) replies.set(r.driver._id, at);
+      }
+    }
+    const wantApplications = group.filter((r) => needsOf(r).applications);
+    if (wantApplications.length > 0) {
+      const found = await applicationsByDriver(carrierDot, wantApplications.map((r) => r.driver._id), earliestEnrollment(wantApplications));
+      reads += found.reads;
+      for (const [driverId, at] of found.byDriver) applications.set(driverId, at);
+    }
+  }
+  const emailIds = [...list.filter((r) => needsOf(r).emails).flatMap(earlierEmailIds), ...alsoEmailIds];
+  const emails = emailIds.length > 0 ? await emailsByIds(emailIds) : [];
+  if (emailIds.length > 0) reads += Math.ceil(new Set(emailIds).size / MAX_PAGE_SIZE);
+  const emailsByEnrollment = new Map<string, typeof emails>();
+  for (const m of emails) {
+    const key = m.enrollment_id ?? '';
+    emailsByEnrollment.set(key, [...(emailsByEnrollment.get(key) ?? []), m]);
+  }
+  const facts = new Map<string, EngagementFacts>();
+  for (const r of list) {
+    const own = emailsByEnrollment.get(r.enrollment._id) ?? [];
+    const repliedAt = latest(r.driver.last_reply_at ?? null, replies.get(r.driver._id));
+    const appliedAt = applications.get(r.driver._id) ?? null;
+    const engagedAt = own.reduce<Date | null>((acc, m) => latest(latest(acc, m.opened_at), m.clicked_at), null);
+    facts.set(r.enrollment._id, {
+      repliedAt,
+      appliedAt,
+      hired: r.driver.status === 'hired',
+      profileInactive: r.driver.status === 'inactive',
+      unsubscribed: Boolean(r.driver.email_suppressed_reason),
+      optedOut: Boolean(r.driver.sms_opted_out_at),
+      emailOpened: own.some((m) => m.opened),
+      emailClicked: own.some((m) => m.clicked),
+      lastActivityAt: latest(latest(repliedAt, appliedAt), engagedAt),
+    });
+  }
+  return { facts, emails: new Map(emails.map((m) => [m._id, m])), reads };
+}
