@@ -6,9 +6,10 @@
 import * as z from 'zod';
 import { audienceFilter, emailAddress } from './collections/common';
 import type { EmailCampaign } from './collections/email';
-import { CAMPAIGN_STATUSES } from './collections/vocabulary';
+import { CAMPAIGN_STATUSES, EMAIL_MESSAGE_STATUSES } from './collections/vocabulary';
 import { sendGridFromSecrets } from './adapters/emailSendGrid';
 import { emailCampaignAnalytics, listStats } from './email/analytics';
+import { campaignRecipients, engagementTimeline } from './email/recipients';
 import { applyUpdate, assertContent, assertEditable, assertStatus, campaignFields, EDITABLE_STATUSES, editableFields, EmailCampaignInput, EmailCampaignUpdate, estimateEmailFor } from './email/campaigns';
 import { statsOf, emailStatusCounts } from './email/lifecycle';
 import { emailCampaigns, emailMessages, findJob, patchEmailCampaign } from './email/records';
@@ -225,7 +226,21 @@ export const getEmailCampaignAnalytics = defineWebMethod({
   args: z.tuple([CampaignId]),
   handler: async (campaignId) => {
     const { campaign } = await ownedCampaign(campaignId);
-    return { analytics: await emailCampaignAnalytics(campaign) };
+    const [analytics, timeline] = await Promise.all([emailCampaignAnalytics(campaign), engagementTimeline(campaign._id)]);
+    return { analytics, timeline };
+  },
+});
+
+const RecipientsQuery = z.object({ status: z.enum(EMAIL_MESSAGE_STATUSES).optional(), limit: z.number().int().min(1).max(100), offset: z.number().int().min(0).max(100_000) });
+
+/** One page of the campaign's recipients with their status and engagement (addresses masked). */
+export const getEmailCampaignRecipients = defineWebMethod({
+  name: 'getEmailCampaignRecipients',
+  permission: Permissions.SiteMember,
+  args: z.tuple([CampaignId, RecipientsQuery]),
+  handler: async (campaignId, query) => {
+    const { campaign } = await ownedCampaign(campaignId);
+    return campaignRecipients(campaign._id, query);
   },
 });
 
@@ -277,6 +292,7 @@ export {
   pauseEmailSequence,
   resumeEmailSequence,
   getSequenceAnalytics,
+  getSequenceEnrollments,
   getSequenceTemplates,
   processSequenceSteps,
 } from './sequences/service';

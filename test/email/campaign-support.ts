@@ -7,9 +7,9 @@
 import http from 'node:http';
 import { createSendGridEmailProvider } from '../../src/backend/adapters/emailSendGrid';
 import { EmailCampaigns, EmailMessages, type EmailMessage } from '../../src/backend/collections/email';
-import type { EmailMessageStatus } from '../../src/backend/collections/vocabulary';
 import { EmailProviderError, type EmailProvider } from '../../src/backend/email/provider';
 import * as httpFunctions from '../../src/backend/http-functions';
+import { parseSendGridEventBatch, processSendGridWebhook } from '../../src/backend/email/events';
 import { elevatedCollection } from '../../src/backend/platform';
 import { configureSendGrid } from '../../src/backend/providers';
 import { createEmailCampaign } from '../../src/backend/emailCampaignService.web';
@@ -19,7 +19,7 @@ import type { LocalMember } from '../../local/runtime';
 import { demoMembers, DEMO_CARRIER_DOT } from '../../local/seed/demo-entities';
 import { seedDemoData } from '../../local/seed/seed';
 import { DEFAULT_CREDENTIALS } from '../../local/simulators/harness';
-import { createSendGridSimulator, type SendGridEvent, type SendGridSimulator } from '../../local/simulators/sendgrid';
+import { createSendGridSimulator, type SendGridSimulator } from '../../local/simulators/sendgrid';
 import { installTestRuntime, type TestRuntime } from '../support/runtime';
 
 export { DEMO_CARRIER_DOT };
@@ -106,66 +106,20 @@ export async function allEmails(world: EmailWorld, campaignId: string): Promise<
   });
 }
 
-function rank(status: EmailMessageStatus): number {
-  switch (status) {
-    case 'sent':
-      return 1;
-    case 'deferred':
-      return 2;
-    case 'delivered':
-      return 3;
-    case 'dropped':
-      return 4;
-    case 'bounced':
-      return 5;
-    case 'pending':
-    case 'held':
-    case 'queued':
-    case 'failed':
-    case 'canceled':
-    case 'blocked':
-      return 0;
-  }
-}
-
-const EVENT_STATUS: Partial<Record<SendGridEvent['event'], EmailMessageStatus>> = { processed: 'sent', deferred: 'deferred', delivered: 'delivered', dropped: 'dropped', bounce: 'bounced' };
-
 /**
- * What the Event Webhook records for the sender (src/backend/email/events): the status an event
- * proves (never moving back), `sent_at` from `processed`, `delivered_at` from `delivered`, opens and
- * clicks, found by the `message_id` custom arg. Applies the simulator's events not applied before.
+ * Applies the simulator's events not applied before through the site's own event processing
+ * (src/backend/email/events: receipts, monotonic merge, suppressions), as the Event Webhook does
+ * after verifying a batch. Returns the number of messages it updated.
  */
 export function createEventApplier(world: EmailWorld): () => Promise<number> {
   const applied = new Set<string>();
   return async () => {
-    const fresh = world.sim.events().filter((e) => !applied.has(e.sg_event_id) && typeof e['message_id'] === 'string');
+    const fresh = world.sim.events().filter((e) => !applied.has(e.sg_event_id));
     for (const e of fresh) applied.add(e.sg_event_id);
-    const ids = [...new Set(fresh.map((e) => String(e['message_id'])))];
-    return world.rt.asJob(async () => {
-      const db = elevatedCollection(EmailMessages);
-      let changed = 0;
-      for (let i = 0; i < ids.length; i += 1000) {
-        const part = ids.slice(i, i + 1000);
-        const stored = new Map((await db.find((q) => q.hasSome('_id', part), { limit: 1000 })).map((m) => [m._id, m]));
-        for (const e of fresh.filter((x) => part.includes(String(x['message_id'])))) {
-          const m = stored.get(String(e['message_id']));
-          if (!m) continue;
-          const at = new Date(e.timestamp * 1000);
-          const status = EVENT_STATUS[e.event];
-          const next: EmailMessage = { ...m, ...(status && rank(status) > rank(m.status) ? { status } : {}) };
-          if (e.event === 'processed' && (!next.sent_at || at < next.sent_at)) next.sent_at = at;
-          if (e.event === 'delivered' && (!next.delivered_at || at < next.delivered_at)) next.delivered_at = at;
-          if (e.event === 'open' && e['sg_machine_open'] !== true) Object.assign(next, { opened: true, open_count: next.open_count + 1, opened_at: next.opened_at && next.opened_at < at ? next.opened_at : at });
-          if (e.event === 'open' && e['sg_machine_open'] === true) next.machine_open_count = (next.machine_open_count ?? 0) + 1;
-          if (e.event === 'click') Object.assign(next, { clicked: true, click_count: next.click_count + 1, clicked_at: next.clicked_at && next.clicked_at < at ? next.clicked_at : at });
-          stored.set(m._id, next);
-        }
-        const updates = [...stored.values()];
-        changed += updates.length;
-        if (updates.length > 0) await db.bulkUpdate(updates);
-      }
-      return changed;
-    });
+    const parsed = parseSendGridEventBatch(JSON.parse(JSON.stringify(fresh)));
+    if (!parsed || parsed.events.length === 0) return 0;
+    const report = await world.rt.asJob(() => processSendGridWebhook(parsed.events));
+    return report.messagesUpdated;
   };
 }
 

@@ -182,6 +182,38 @@ describe('emailCampaignService web methods', () => {
     expect(a.unsubscribes).toBe(0);
     expect(a.deliveryRate).toBeCloseTo(a.delivered / a.sent, 3);
     expect(a.variants).toBeNull();
+    // The timeline: first human opens and first clicks per UTC hour, as the event webhook stored them.
+    const hour = (d: Date | null | undefined): string | null => (d ? `${d.toISOString().slice(0, 13)}:00:00.000Z` : null);
+    const expected = new Map<string, { opens: number; clicks: number }>();
+    for (const r of records) {
+      for (const [key, field] of [[hour(r.opened_at), 'opens'], [hour(r.clicked_at), 'clicks']] as const) {
+        if (!key) continue;
+        const point = expected.get(key) ?? { opens: 0, clicks: 0 };
+        point[field] += 1;
+        expected.set(key, point);
+      }
+    }
+    expect(result.timeline).toEqual([...expected.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([at, p]) => ({ at, ...p })));
+    expect(result.timeline.reduce((n, p) => n + p.opens, 0)).toBe(a.opens);
+
+    // The per-recipient table: a page at a time, a status filter, masked addresses, driver names.
+    const first = await asRecruiter(() => service.getEmailCampaignRecipients(id, { limit: 10, offset: 0 }));
+    const bounced = await asRecruiter(() => service.getEmailCampaignRecipients(id, { status: 'bounced', limit: 10, offset: 0 }));
+    const second = await asRecruiter(() => service.getEmailCampaignRecipients(id, { limit: 10, offset: 10 }));
+    if (!first.success || !bounced.success || !second.success) throw new Error('recipients failed');
+    expect(first.total).toBe(records.length);
+    expect(first.recipients).toHaveLength(10);
+    expect(new Set([...first.recipients, ...second.recipients].map((r) => r.messageId)).size).toBe(first.recipients.length + second.recipients.length);
+    expect(bounced.total).toBe(2);
+    expect(bounced.recipients.every((r) => r.status === 'bounced' && r.bounceReason !== null)).toBe(true);
+    const row = first.recipients[0];
+    const stored = records.find((r) => r._id === row?.messageId);
+    expect(row?.email).toMatch(/^.\*\*\*@/);
+    expect(row?.email).not.toBe(stored?.email_address);
+    expect(row?.driverName).toMatch(/\S+ \S+/);
+    expect(row).toMatchObject({ status: stored?.status, openCount: stored?.open_count, clickCount: stored?.click_count });
+    expect(await world.rt.as(outsider, () => service.getEmailCampaignRecipients(id, { limit: 10, offset: 0 }))).toMatchObject({ success: false, code: 'FORBIDDEN' });
+    expect(await asRecruiter(() => service.getEmailCampaignRecipients(id, { limit: 1000, offset: 0 }))).toMatchObject({ success: false });
   });
 
   it('sendTestEmail sends the content to the signed-in recruiter’s own address, marked [TEST]', async () => {

@@ -179,9 +179,13 @@ export const EmailMessages = defineCollection({
     delivered_at: laterDate(),
     opened: z.boolean(),
     opened_at: laterDate(),
+    /** UTC hour of the first human open (`2026-11-04T21`): the analytics timeline groups on it. */
+    opened_hour: z.string().nullable().optional(),
     open_count: z.number().int().min(0),
     clicked: z.boolean(),
     clicked_at: laterDate(),
+    /** UTC hour of the first click, as `opened_hour`. */
+    clicked_hour: z.string().nullable().optional(),
     click_count: z.number().int().min(0),
     clicked_links: z.array(z.string()),
     unsubscribed: z.boolean(),

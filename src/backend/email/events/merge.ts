@@ -171,11 +171,13 @@ export function applyEvent(message: EmailMessage, event: SendGridEvent): EmailMe
       }
       next.opened = true;
       next.opened_at = earliest(next.opened_at, at);
+      next.opened_hour = hourKey(next.opened_at);
       next.open_count += 1;
       return next;
     case 'click':
       next.clicked = true;
       next.clicked_at = earliest(next.clicked_at, at);
+      next.clicked_hour = hourKey(next.clicked_at);
       next.click_count += 1;
       next.clicked_links = mergeLinks(next.clicked_links, event.url);
       return next;
@@ -191,6 +193,11 @@ export function applyEvent(message: EmailMessage, event: SendGridEvent): EmailMe
       // suppression itself is lifted (see suppressions.ts).
       return next;
   }
+}
+
+/** The UTC hour an instant falls in (`2026-11-04T21`), the analytics timeline's bucket. */
+export function hourKey(at: Date | null | undefined): string | null {
+  return at ? at.toISOString().slice(0, 13) : null;
 }
 
 /** Applies a message's new events in a fixed order (time, then event id) — the result does not depend on it. */
@@ -214,10 +221,12 @@ const TRACKED_FIELDS = [
   'deferral_response',
   'opened',
   'opened_at',
+  'opened_hour',
   'open_count',
   'machine_open_count',
   'clicked',
   'clicked_at',
+  'clicked_hour',
   'click_count',
   'clicked_links',
   'unsubscribed',
