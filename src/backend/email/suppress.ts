@@ -20,9 +20,10 @@
  * Per carrier and ≤ 1000 entries: EmailSuppressions read 1 + bulkSave 1 (`_id` = `<carrier>:<address>`,
  * so repeating a call changes nothing: an address already suppressed keeps its first record); the
  * DriverProfiles mirror `email_suppressed_reason` (audience counts read it): 1 aggregate over the
- * carrier's EmailMessages for the drivers mailed at those addresses, 1 read of those drivers, 1
- * bulkPatch per reason; the carrier's `pending` / `held` EmailMessages to those addresses: 1 read +
- * 1 bulkPatch per reason → `canceled`. About 7 data requests whatever the number of entries.
+ * carrier's EmailMessages for the drivers mailed at addresses no entry names a driver for (none
+ * when every entry carries its driver, as the Event Webhook's do), 1 read of those drivers, 1 bulk
+ * update; the carrier's `pending` / `held` EmailMessages to those addresses: 1 read + 1 bulkPatch →
+ * `canceled` when there are any. 4–6 data requests whatever the number of entries.
  *
  * `liftEmailSuppressions` undoes a group unsubscribe (SendGrid `group_resubscribe`) for that group only.
  */
@@ -126,8 +127,10 @@ async function driversMailedAt(carrierDot: string, addresses: readonly string[])
 
 /** The DriverProfiles mirror: drivers whose current address is one of these get the reason (hooks update reachability). */
 async function mirrorOnDrivers(carrierDot: string, byAddress: ReadonlyMap<string, EmailSuppressionRequest>): Promise<number> {
-  const addresses = [...byAddress.keys()];
-  const candidates = await driversMailedAt(carrierDot, addresses);
+  // Drivers named by the entries (the event's message names its driver); the aggregate finds the
+  // drivers mailed at the other addresses.
+  const unnamed = [...byAddress].filter(([, e]) => !e.driverId).map(([address]) => address);
+  const candidates = unnamed.length > 0 ? await driversMailedAt(carrierDot, unnamed) : new Map<string, Set<string>>();
   for (const [address, entry] of byAddress) {
     if (entry.driverId) candidates.set(address, (candidates.get(address) ?? new Set<string>()).add(entry.driverId));
   }
@@ -136,17 +139,14 @@ async function mirrorOnDrivers(carrierDot: string, byAddress: ReadonlyMap<string
   let updated = 0;
   for (const part of chunks(ids, MAX_BULK_ITEMS)) {
     const found = await drivers().find((q) => q.hasSome('_id', part).eq('carrier_dot', carrierDot), { limit: MAX_BULK_ITEMS });
-    const changes = found.flatMap((d) => {
+    const changed = found.flatMap((d) => {
       const entry = d.email ? byAddress.get(d.email.toLowerCase()) : undefined;
       if (!entry || (d.email_suppressed_reason && d.email_suppressed_reason !== 'group_unsubscribed')) return [];
-      return d.email_suppressed_reason === entry.reason ? [] : [{ id: d._id, entry }];
+      return d.email_suppressed_reason === entry.reason ? [] : [{ ...d, email_suppressed_reason: entry.reason, email_suppressed_at: entry.at }];
     });
-    for (const group of groupBy(changes, (c) => c.entry.reason).values()) {
-      const first = group[0];
-      if (!first) continue;
-      await drivers().bulkPatch(group.map((c) => c.id), { email_suppressed_reason: first.entry.reason, email_suppressed_at: first.entry.at });
-      updated += group.length;
-    }
+    // One write whatever the mix of reasons: the items were read just above (hooks refresh reachability).
+    if (changed.length > 0) await drivers().bulkUpdate(changed);
+    updated += changed.length;
   }
   return updated;
 }
@@ -157,12 +157,10 @@ async function cancelUnsent(carrierDot: string, byAddress: ReadonlyMap<string, E
   for (;;) {
     const open = await messages().find((q) => q.eq('carrier_dot', carrierDot).hasSome('email_address', [...byAddress.keys()]).hasSome('status', ['pending', 'held']), { limit: MAX_BULK_ITEMS });
     if (open.length === 0) return canceled;
-    for (const [reason, group] of groupBy(open, (m) => byAddress.get(m.email_address.toLowerCase())?.reason ?? 'manual')) {
-      await messages().bulkPatch(
-        group.map((m) => m._id),
-        { status: 'canceled', compliance_rule: 'email.suppressed', compliance_reason: `The address was suppressed (${reason}) before this email was sent` },
-      );
-    }
+    await messages().bulkPatch(
+      open.map((m) => m._id),
+      { status: 'canceled', compliance_rule: 'email.suppressed', compliance_reason: 'The address was suppressed (unsubscribe, bounce or spam report) before this email was sent' },
+    );
     canceled += open.length;
     if (open.length < MAX_BULK_ITEMS) return canceled;
   }
