@@ -9,6 +9,7 @@ import { run as dataEmulator } from './data-emulator.bench';
 import { run as smsCampaign } from './sms-campaign.bench';
 import { run as emailCampaign } from './email-campaign.bench';
 import { run as sendgridWebhook } from './sendgrid-webhook.bench';
+import { run as sequenceSteps } from './sequence-steps.bench';
 
 const BENCHES: Readonly<Record<string, () => Promise<Record<string, unknown>>>> = {
   'data-emulator': () => dataEmulator(),
@@ -18,6 +19,7 @@ const BENCHES: Readonly<Record<string, () => Promise<Record<string, unknown>>>> 
   'sms-campaign': () => smsCampaign(),
   'email-campaign': () => emailCampaign(),
   'sendgrid-webhook': () => sendgridWebhook(),
+  'sequence-steps': () => sequenceSteps(),
 };
 
 async function main(): Promise<void> {

@@ -21,7 +21,7 @@ import './lib/wix-shims';
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { createDataEmulator, type DataRequestStats, type EmulatedItems, type LocalDataEmulator } from '../local/data';
@@ -76,6 +76,18 @@ function benchSequences(): Pick<EmailSequence, '_id' | 'sequence_name' | 'steps'
     { _id: 'seq-bench-3', sequence_name: 'Text, wait, email', steps: [SMS(1, 0, 'Hi {{firstName}}, {{carrierName}} is hiring CDL-A drivers.'), { step_number: 2, step_type: 'wait', delay_days: 2, delay_hours: 0 }, EMAIL(3, 0, 'Details for {{firstName}}', { if_not_clicked: true })], exit_conditions: [{ type: 'replied', enabled: true }, { type: 'hired', enabled: true }] },
     { _id: 'seq-bench-4', sequence_name: 'Email nurture', steps: [EMAIL(1, 0, 'Welcome, {{firstName}}'), { step_number: 2, step_type: 'wait', delay_days: 3, delay_hours: 0 }, EMAIL(3, 0, 'Pay and home time at {{carrierName}}', { if_not_clicked: true })], exit_conditions: [{ type: 'unsubscribed', enabled: true }, { type: 'hired', enabled: true }, { type: 'applied', enabled: true }] },
   ];
+}
+
+/** CPU ticks of every core of the machine (busy and total). */
+function machineTicks(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const c of cpus()) {
+    const t = c.times.user + c.times.nice + c.times.sys + c.times.irq;
+    busy += t;
+    total += t + c.times.idle;
+  }
+  return { busy, total };
 }
 
 function install(items: EmulatedItems): void {
@@ -205,6 +217,8 @@ export async function run(options: { enrollments?: number; dueEvery?: number; st
     let error: string | null = null;
     const start = performance.now();
     const elu = performance.eventLoopUtilization();
+    const cpu = process.cpuUsage();
+    const machine = machineTicks();
     try {
       report = await runInCall(JOB, () => runSequenceSteps({ channels: { sms, email }, holder: 'bench', sms: { concurrency: 20 } }));
     } catch (e) {
@@ -212,6 +226,9 @@ export async function run(options: { enrollments?: number; dueEvery?: number; st
     }
     const ms = performance.now() - start;
     const threadActiveMs = performance.eventLoopUtilization(elu).active;
+    const cpuUsed = process.cpuUsage(cpu);
+    const machineAfter = machineTicks();
+    const machineBusyPct = round((100 * (machineAfter.busy - machine.busy)) / Math.max(1, machineAfter.total - machine.total));
     clearInterval(sampler);
     const stats = await store.stats();
     const [twilioStats, sendgridStats] = await Promise.all([twilio.stats(), sendgrid.stats()]);
@@ -241,6 +258,9 @@ export async function run(options: { enrollments?: number; dueEvery?: number; st
         seconds,
         stepsPerSecond: Math.round(steps / (ms / 1000)),
         threadUsPerStep: steps === 0 ? 0 : round((threadActiveMs * 1000) / steps),
+        /** CPU of this (the site's) process during the run, and how busy the whole machine was (every core, every process: simulators, data emulator, anything else running). */
+        siteProcessCpuMs: Math.round((cpuUsed.user + cpuUsed.system) / 1000),
+        machine: { cores: cpus().length, busyPct: machineBusyPct, loadAverage1m: round(loadavg()[0] ?? 0, 2) },
         dataRequests: figures,
         peakRssMb: round(peak / 1048576),
       },

@@ -244,6 +244,51 @@ export class CollectionStore implements FieldInfo {
     return { count: row?.['n'] ?? 0, sums: sums.map((_, i) => row?.[`s${i}`] ?? 0) };
   }
 
+  /**
+   * Count and numeric sums per group in one SQL statement (GROUP BY the grouped values), when the
+   * filter translates exactly and every grouped and summed field is a plain path that never held an
+   * array; `null` otherwise, or when a grouped value is an object (e.g. a Date), and the caller scans.
+   * Groups come in order of their first item (insertion order), keys as the JS evaluation makes
+   * them: missing and `null` are one `null` group, integers and reals one kind, booleans their own.
+   */
+  groupTotals(filter: Cond | null, groups: readonly string[], sums: readonly string[]): { key: unknown[]; count: number; sums: number[] }[] | null {
+    this.refreshStatistics();
+    const part = translate(filter, this);
+    if (part && !part.exact) return null;
+    if (![...groups, ...sums].every((f) => isSqlField(f) && !this.mayHoldArray(f))) return null;
+    const kind = (f: string): string => `CASE COALESCE(${typeExprOf(f)},'null') WHEN 'integer' THEN 'num' WHEN 'real' THEN 'num' ELSE COALESCE(${typeExprOf(f)},'null') END`;
+    const keySql = groups.flatMap((f, i) => [`${kind(f)} AS k${i}`, `${valueExpr(f)} AS v${i}`]);
+    const sumSql = sums.map((f, i) => `TOTAL(CASE WHEN ${typeExprOf(f)} IN ('integer','real') THEN ${valueExpr(f)} ELSE 0 END) AS s${i}`);
+    const groupBy = groups.flatMap((_, i) => [`k${i}`, `v${i}`]).join(', ');
+    const sql = `SELECT ${[...keySql, 'COUNT(*) AS n', ...sumSql, 'MIN(rowid) AS r'].join(', ')} FROM ${this.table} WHERE ${part ? part.sql : '1'} GROUP BY ${groupBy} ORDER BY r`;
+    const out: { key: unknown[]; count: number; sums: number[] }[] = [];
+    for (const row of this.db.prepare<unknown[], Record<string, unknown>>(sql).all(...(part ? [...part.params] : []))) {
+      const key: unknown[] = [];
+      for (let i = 0; i < groups.length; i += 1) {
+        const value = row[`v${i}`];
+        switch (row[`k${i}`]) {
+          case 'null':
+            key.push(null);
+            break;
+          case 'text':
+          case 'num':
+            key.push(value);
+            break;
+          case 'true':
+            key.push(true);
+            break;
+          case 'false':
+            key.push(false);
+            break;
+          default:
+            return null;
+        }
+      }
+      out.push({ key, count: Number(row['n'] ?? 0), sums: sums.map((_, i) => Number(row[`s${i}`] ?? 0)) });
+    }
+    return out;
+  }
+
   /** Every matching item in insertion order (aggregate, distinct). */
   findAll(filter: Cond | null): Item[] {
     this.refreshStatistics();

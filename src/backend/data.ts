@@ -37,9 +37,10 @@ export function DriverProfiles_beforeUpdate(item: Item, _context: HookContext): 
 const log = createLogger('data');
 
 /**
- * A new application enrolls its driver into the carrier's active `application_submitted` sequences
- * (src/backend/sequences/triggers.ts; idempotent). Never fails the insert: a failure is logged and
- * the recruiter can still enroll the driver by hand.
+ * A new application matched to a driver: the driver's `last_applied_at` mirror (the sequences'
+ * `applied` exit reads it), then enrollment into the carrier's active `application_submitted`
+ * sequences (src/backend/sequences/triggers.ts; idempotent). Never fails the insert: a failure is
+ * logged and the recruiter can still enroll the driver by hand.
  */
 export async function JobApplications_afterInsert(item: Item, _context: HookContext): Promise<Item> {
   const parsed = JobApplications.schema.safeParse(item);
@@ -47,7 +48,7 @@ export async function JobApplications_afterInsert(item: Item, _context: HookCont
   try {
     await onApplicationSubmitted(parsed.data, clockNow());
   } catch (error) {
-    log.error('enrolling an applicant into sequences failed', { applicationId: parsed.data._id, error });
+    log.error('recording an application for sequences failed', { applicationId: parsed.data._id, error });
   }
   return item;
 }

@@ -17,6 +17,7 @@ import {
   getEmailCampaigns,
   getEmailSequences,
   getSequenceAnalytics,
+  getSequenceEnrollments,
   getSequenceTemplates,
   pauseEmailCampaign,
   pauseEmailSequence,
@@ -54,6 +55,7 @@ const actions = {
   enrollDriversInSequence,
   removeFromSequence,
   getSequenceAnalytics,
+  getSequenceEnrollments,
 } satisfies EmailPageActions;
 
 $w.onReady(() => {

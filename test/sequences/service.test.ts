@@ -40,7 +40,7 @@ describe('sequence web methods', () => {
   }
 
   it('every web method is re-exported by emailCampaignService.web with its permission', () => {
-    const names = ['createEmailSequence', 'getEmailSequences', 'updateEmailSequence', 'enrollInSequence', 'enrollDriversInSequence', 'removeFromSequence', 'pauseEmailSequence', 'resumeEmailSequence', 'getSequenceAnalytics', 'getSequenceTemplates', 'processSequenceSteps'] as const;
+    const names = ['createEmailSequence', 'getEmailSequences', 'updateEmailSequence', 'enrollInSequence', 'enrollDriversInSequence', 'removeFromSequence', 'pauseEmailSequence', 'resumeEmailSequence', 'getSequenceAnalytics', 'getSequenceEnrollments', 'getSequenceTemplates', 'processSequenceSteps'] as const;
     for (const name of names) expect(web[name]).toBe(service[name]);
   });
 
@@ -89,6 +89,7 @@ describe('sequence web methods', () => {
       ['pause', () => service.pauseEmailSequence(id)],
       ['resume', () => service.resumeEmailSequence(id)],
       ['analytics', () => service.getSequenceAnalytics(id)],
+      ['enrollments', () => service.getSequenceEnrollments(id, { limit: 10, offset: 0 })],
     ];
     for (const [name, call] of calls) {
       expect({ name, result: await asOutsider(call) }).toMatchObject({ name, result: { success: false, code: 'FORBIDDEN' } });
@@ -153,13 +154,22 @@ describe('sequence web methods', () => {
     const id = await create('bulk');
     const hired = driverIds[5] ?? '';
     await world.rt.asJob(() => elevatedCollection(collections.DriverProfiles).patch(hired, { status: 'hired' }));
-    const result = await asRecruiter(() => service.enrollDriversInSequence(id, { driverIds: [driverIds[6] ?? '', driverIds[7] ?? '', driverIds[6] ?? '', 'ghost', hired] }));
+    // A driver of another carrier is not found (nor enrolled), whoever asks.
+    const foreign = await world.rt.asJob(async () => {
+      const source = await elevatedCollection(collections.DriverProfiles).get(driverIds[8] ?? '');
+      if (!source) throw new Error('driver');
+      const { _createdDate, _updatedDate, _owner, ...rest } = source;
+      void _createdDate; void _updatedDate; void _owner;
+      return elevatedCollection(collections.DriverProfiles).insert({ ...rest, _id: 'foreign-driver', carrier_dot: OTHER_DOT, phone: '+12145559876', email: 'foreign@example.com' });
+    });
+    const result = await asRecruiter(() => service.enrollDriversInSequence(id, { driverIds: [driverIds[6] ?? '', driverIds[7] ?? '', driverIds[6] ?? '', 'ghost', hired, foreign._id] }));
     if (!result.success) throw new Error(result.error);
     expect(result.enrolled).toBe(2);
     expect(result.skipped).toEqual(expect.arrayContaining([
       { driverId: driverIds[6], reason: 'duplicate_in_request' },
       { driverId: 'ghost', reason: 'driver_not_found' },
       { driverId: hired, reason: 'hired' },
+      { driverId: foreign._id, reason: 'driver_not_found' },
     ]));
     const again = await asRecruiter(() => service.enrollDriversInSequence(id, [driverIds[6] ?? '', driverIds[7] ?? '']));
     expect(again).toMatchObject({ success: true, enrolled: 0, skipped: [{ reason: 'already_enrolled' }, { reason: 'already_enrolled' }] });
@@ -168,7 +178,7 @@ describe('sequence web methods', () => {
     expect(await sequence(id)).toMatchObject({ enrollment_count: 2, active_count: 2 });
   });
 
-  it('enrollDriversInSequence by audience filter pages with a cursor and never enrolls another carrier\'s drivers', async () => {
+  it('enrollDriversInSequence by audience filter enrolls one page and reports no next cursor when it was the last', async () => {
     const id = await create('audience');
     const filter = { include_driver_ids: driverIds.slice(10, 20) };
     const result = await asRecruiter(() => service.enrollDriversInSequence(id, { audienceFilter: filter }));
@@ -245,6 +255,19 @@ describe('sequence web methods', () => {
     if (!answer.success) throw new Error(answer.error);
     expect(answer.analytics).toMatchObject({ enrolled: 4, active: 4, completed: 0, conversions: 0, conversionRate: 0 });
     expect(answer.analytics.steps.map((s) => [s.stepNumber, s.stepType, s.waiting, s.reached])).toEqual([[1, 'sms', 4, 0], [2, 'wait', 0, 0], [3, 'email', 0, 0]]);
+  });
+
+  it('getSequenceEnrollments pages the enrollments with driver names and a total', async () => {
+    const id = await create('enrollment list');
+    await asRecruiter(() => service.enrollDriversInSequence(id, driverIds.slice(30, 35)));
+    const page = await asRecruiter(() => service.getSequenceEnrollments(id, { limit: 3, offset: 0 }));
+    if (!page.success) throw new Error(page.error);
+    expect(page.total).toBe(5);
+    expect(page.enrollments).toHaveLength(3);
+    expect(page.enrollments[0]).toMatchObject({ enrollment: { sequence_id: id, status: 'active' }, driverName: expect.stringMatching(/\S+ \S+/) });
+    const exited = await asRecruiter(() => service.getSequenceEnrollments(id, { status: 'exited', limit: 10, offset: 0 }));
+    expect(exited).toMatchObject({ success: true, enrollments: [], total: 0 });
+    expect(await asRecruiter(() => service.getSequenceEnrollments(id, { limit: 1000, offset: 0 }))).toMatchObject({ success: false, code: 'INVALID_INPUT' });
   });
 
   it('processSequenceSteps is admin-only and reports {stepsProcessed, errors}', async () => {

@@ -127,6 +127,8 @@ export const DriverProfiles = defineCollection({
     last_email_at: z.date().nullable(),
     last_voicemail_at: z.date().nullable().optional(),
     last_reply_at: z.date().nullable().optional(),
+    /** Latest job application matched to this driver (kept by the JobApplications insert hook; sequences' `applied` exit). */
+    last_applied_at: z.date().nullable().optional(),
     tags: z.array(z.string().min(1)),
     source: z.enum(DRIVER_SOURCES),
     /** Finer provenance: the job board, import file or referrer. */

@@ -1,8 +1,8 @@
 /**
- * `getSequenceAnalytics`: totals and a per-step funnel in three aggregate requests —
- * enrollments grouped by (status, current_step, converted), the sequence's emails grouped by
- * (sequence_step, status, opened, clicked), its texts grouped by (sequence_step, status,
- * reply_received). Per step (the current version's steps, by position):
+ * `getSequenceAnalytics`: totals and a per-step funnel in four aggregate requests — enrollments
+ * grouped by (status, current_step) with the sum of `converted`, exited ones by `exit_reason`, the
+ * sequence's emails grouped by (sequence_step, status, opened, clicked), its texts grouped by
+ * (sequence_step, status, reply_received). Per step (the current version's steps, by position):
  * - reached: enrollments that got to the step's due time (moved past it, or exited there);
  * - sent: its messages SendGrid / Twilio accepted; opened / clicked (email); replied (SMS);
  * - exited: enrollments that left at that step (an exit condition, or a condition step's `exit`);

@@ -30,7 +30,7 @@ import type { Claimed, Loaded, PreparedBatch } from './prepare';
 import { enrollments, enrollmentsByIds, indexById, stepMessageId } from './records';
 import { runSmsSteps, type SmsStepOptions } from './smsSteps';
 import type { EmailStepItem, SendResult, SmsStepItem } from './stepItem';
-import { updateBatchDrivers } from './tags';
+import { readBatchDrivers, writeBatchDrivers } from './tags';
 
 const HOUR_MS = 60 * 60_000;
 const MIN_RESCHEDULE_MS = 60_000;
@@ -123,24 +123,28 @@ interface Sent {
   readonly results: Map<string, SendResult>;
   readonly texted: string[];
   readonly emailed: string[];
+  /** The contacts both channels made, for one ContactEvents insert. */
+  readonly contacts: NewContactEvent[];
 }
 
 /**
  * Runs the SMS and the email steps side by side; both finish (or fail) before this returns. The
- * contacts both channels record (ContactEvents) are written together in one insert at the end.
+ * contacts both channels record (ContactEvents) are collected for one insert (by the caller, or
+ * here when a channel failed: what was sent is recorded either way).
  */
 async function runSends(sms: SmsStepItem[], email: EmailStepItem[], options: BatchOptions, knownEmails: ReadonlyMap<string, EmailMessage>): Promise<Sent> {
-  const contacts: NewContactEvent[] = [];
-  const sent: Sent = { results: new Map(), texted: [], emailed: [] };
-  const compliance: ComplianceStore = { ...options.compliance, recordContacts: async (events) => (contacts.push(...events), { writes: 0 }) };
+  const sent: Sent = { results: new Map(), texted: [], emailed: [], contacts: [] };
+  const compliance: ComplianceStore = { ...options.compliance, recordContacts: async (events) => (sent.contacts.push(...events), { writes: 0 }) };
   const ctx = { now: options.now, compliance, emailed: (ids: readonly string[]) => void sent.emailed.push(...ids), texted: (ids: readonly string[]) => void sent.texted.push(...ids) };
   const provider = options.channels.sms;
   const smsRun = provider ? runSmsSteps(sms, ctx, { ...options.sms, provider, recovering: options.recovering === true }) : Promise.resolve(new Map(sms.map((i) => [i.enrollment._id, notConfigured(options.now, 'SMS is not configured (Twilio secrets)')])));
   const settled = await Promise.allSettled([smsRun, runEmailSteps(email, ctx, options.channels.email, knownEmails)]);
-  // What was sent is recorded even when the other channel failed (the rerun re-records harmlessly: ids are deterministic).
-  if (contacts.length > 0) await options.compliance.recordContacts(contacts);
   for (const s of settled) {
-    if (s.status === 'rejected') throw s.reason;
+    if (s.status === 'rejected') {
+      // What was sent is recorded even when the other channel failed (a rerun re-records harmlessly: ids are deterministic).
+      if (sent.contacts.length > 0) await options.compliance.recordContacts(sent.contacts);
+      throw s.reason;
+    }
     for (const [k, v] of s.value) sent.results.set(k, v);
   }
   return sent;
@@ -157,10 +161,9 @@ function completionTags(batch: readonly Claimed[], changes: ReadonlyMap<string, 
   return out;
 }
 
-/** Writes the changes of enrollments still `active` at the step they were claimed at (one read, one bulk write). */
-async function writeChanges(batch: readonly Claimed[], changes: ReadonlyMap<string, Change>): Promise<{ written: EmailSequenceEnrollment[]; entries: StepHistoryEntry[] }> {
+/** Writes the changes of enrollments still `active` at the step they were claimed at (`fresh`: them as stored now). */
+async function writeChanges(batch: readonly Claimed[], changes: ReadonlyMap<string, Change>, fresh: readonly EmailSequenceEnrollment[]): Promise<{ written: EmailSequenceEnrollment[]; entries: StepHistoryEntry[] }> {
   const claimed = indexById(batch);
-  const fresh = await enrollmentsByIds([...changes.keys()]);
   const written: EmailSequenceEnrollment[] = [];
   const entries: StepHistoryEntry[] = [];
   for (const current of fresh) {
@@ -205,8 +208,16 @@ export async function runStepBatch(prepared: PreparedBatch, options: BatchOption
     const converted = l && !e.converted_at ? convertedAt(l.facts, e.enrolled_at, at) : null;
     if (converted) changes.set(e._id, { ...changes.get(e._id), converted_at: converted, converted: 1 });
   }
-  await updateBatchDrivers({ emailed: sent.emailed, texted: sent.texted, tags: completionTags(batch, changes, loaded), at });
-  const { written, entries } = await writeChanges(batch, changes);
+  // The contacts insert, and the two reads (drivers, enrollments as stored now) at once; then the
+  // driver update (mirrors, tags) before the enrollments advance.
+  const driverChanges = { emailed: sent.emailed, texted: sent.texted, tags: completionTags(batch, changes, loaded), at };
+  const [currentDrivers, fresh] = await Promise.all([
+    readBatchDrivers(driverChanges),
+    enrollmentsByIds([...changes.keys()]),
+    sent.contacts.length > 0 ? options.compliance.recordContacts(sent.contacts) : Promise.resolve({ writes: 0 }),
+  ]);
+  await writeBatchDrivers(driverChanges, currentDrivers);
+  const { written, entries } = await writeChanges(batch, changes, fresh);
   const steps = emptySteps();
   for (const entry of entries) steps[entry.outcome] += 1;
   const claimed = indexById(batch);

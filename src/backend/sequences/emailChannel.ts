@@ -3,12 +3,14 @@
  * exactly as a campaign email is — the carrier's sender, per-recipient subject and substitutions,
  * the CAN-SPAM footer with the carrier's postal address, one-click List-Unsubscribe headers and an
  * unsubscribe link token naming our message — and sent through the same `EmailProvider` (the real
- * `@sendgrid/mail` in src/backend/adapters/emailSendGrid.ts). custom_args carry our message id and
- * the sequence, so the SendGrid Event Webhook updates the step's EmailMessages record.
+ * `@sendgrid/mail` in src/backend/adapters/emailSendGrid.ts) with the same retry rules
+ * (`deliverRequest`, email/deliver.ts). custom_args carry our message id and the sequence, so the
+ * SendGrid Event Webhook updates the step's EmailMessages record.
  */
 import { sendGridFromSecrets } from '../adapters/emailSendGrid';
 import { createComposer, personalizationFor, requestFor, type ComposerCampaign, type EmailComposer } from '../email/compose';
-import { EmailProviderError, type EmailPersonalization, type EmailProvider } from '../email/provider';
+import { deliverRequest, jitteredBackoff, realSleep, type WaveOutcome } from '../email/deliver';
+import type { EmailProvider } from '../email/provider';
 import { createLogger } from '../platform';
 import type { EmailItemOutcome, SequenceEmailSender, StepEmailContext } from './ports';
 
@@ -36,27 +38,45 @@ function composerCampaign(context: StepEmailContext): ComposerCampaign | null {
   };
 }
 
-/** `personalizations.12.to.0.email` → 12. */
-function personalizationIndex(field: string | null): number | null {
-  const m = field ? /^personalizations\.(\d+)\./.exec(field) : null;
-  return m?.[1] !== undefined ? Number(m[1]) : null;
-}
-
 export interface EmailSenderOptions {
   readonly provider: EmailProvider;
   readonly publicBaseUrl: string;
   readonly unsubscribeSecret: string;
-  /** Attempts per request on 429 / unreachable (default 3). */
+  /** Calls per request on 429 / unreachable (default 3). */
   readonly maxAttempts?: number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** The email channel's per-request outcome (email/deliver.ts), per personalization. */
+export function itemOutcomes(count: number, outcome: WaveOutcome): EmailItemOutcome[] {
+  const out: EmailItemOutcome[] = Array.from({ length: count }, () => ({ kind: 'retry', reason: 'not sent' }));
+  for (const r of outcome.refused) out[r.index] = { kind: 'rejected', code: String(r.status), reason: r.reason };
+  switch (outcome.kind) {
+    case 'sent':
+      for (const i of outcome.accepted) out[i] = { kind: 'accepted', providerMessageId: outcome.messageId };
+      return out;
+    case 'refused': {
+      const refused = new Set(outcome.refused.map((r) => r.index));
+      for (let i = 0; i < count; i += 1) if (!refused.has(i)) out[i] = { kind: 'rejected', code: String(outcome.status ?? 'refused'), reason: outcome.reason };
+      return out;
+    }
+    case 'gave_up': {
+      const refused = new Set(outcome.refused.map((r) => r.index));
+      for (let i = 0; i < count; i += 1) if (!refused.has(i)) out[i] = { kind: 'retry', reason: outcome.reason };
+      return out;
+    }
+    case 'unconfirmed':
+      for (const i of outcome.pending) out[i] = { kind: 'unconfirmed', reason: outcome.reason };
+      return out;
+    case 'unsent':
+      for (const i of outcome.pending) out[i] = { kind: 'retry', reason: 'not sent' };
+      return out;
+  }
+}
 
 export function createSequenceEmailSender(options: EmailSenderOptions): SequenceEmailSender {
   const composers = new Map<string, EmailComposer | null>();
-  const sleep = options.sleep ?? realSleep;
-  const maxAttempts = options.maxAttempts ?? 3;
+  const retry = { maxAttempts: options.maxAttempts ?? 3, sleep: options.sleep ?? realSleep, backoffMs: jitteredBackoff(500, 8_000) };
   const composerFor = (context: StepEmailContext): EmailComposer | null => {
     const key = `${context.sequence._id}.v${context.version}.s${context.step.step_number}`;
     if (!composers.has(key)) {
@@ -64,38 +84,6 @@ export function createSequenceEmailSender(options: EmailSenderOptions): Sequence
       composers.set(key, campaign ? createComposer({ campaign, carrier: context.carrier, recruiter: context.recruiter, job: context.job, publicBaseUrl: options.publicBaseUrl, unsubscribeSecret: options.unsubscribeSecret }) : null);
     }
     return composers.get(key) ?? null;
-  };
-
-  const sendOnce = async (composer: EmailComposer, list: readonly EmailPersonalization[], allowSplit: boolean): Promise<EmailItemOutcome[]> => {
-    let last = 'not sent';
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      if (attempt > 1) await sleep(Math.min(8_000, 500 * 2 ** (attempt - 2)));
-      try {
-        const { messageId } = await options.provider.send(requestFor(composer, list));
-        return list.map(() => ({ kind: 'accepted', providerMessageId: messageId }));
-      } catch (error) {
-        if (!(error instanceof EmailProviderError)) throw error;
-        last = error.message;
-        switch (error.kind) {
-          case 'rejected': {
-            const bad = new Set(error.fieldErrors.map((f) => personalizationIndex(f.field)).filter((i): i is number => i !== null && i < list.length));
-            const rejected: EmailItemOutcome = { kind: 'rejected', code: String(error.status ?? 'rejected'), reason: error.message.slice(0, 500) };
-            if (!allowSplit || bad.size === 0 || bad.size === list.length) return list.map(() => rejected);
-            // SendGrid refuses the whole request for one bad personalization: send the others again once.
-            const good = list.filter((_, i) => !bad.has(i));
-            const retried = await sendOnce(composer, good, false);
-            let next = 0;
-            return list.map((_, i) => (bad.has(i) ? rejected : (retried[next++] ?? rejected)));
-          }
-          case 'rate_limited':
-          case 'unreachable':
-            break;
-          case 'unavailable':
-            return list.map(() => ({ kind: 'unconfirmed', reason: error.message.slice(0, 500) }));
-        }
-      }
-    }
-    return list.map(() => ({ kind: 'retry', reason: last.slice(0, 500) }));
   };
 
   return {
@@ -111,7 +99,10 @@ export function createSequenceEmailSender(options: EmailSenderOptions): Sequence
       const composer = composerFor(context);
       if (!composer) return personalizations.map(() => ({ kind: 'rejected', code: 'no_sender', reason: 'The carrier has no sender email address' }));
       if (personalizations.length === 0) return [];
-      return sendOnce(composer, personalizations, true);
+      // The email channel's retry rules: 429 / unreachable retried, 400s naming recipients split off, 5xx / timeouts unconfirmed.
+      const { personalizations: _none, ...request } = requestFor(composer, []);
+      const outcome = await deliverRequest({ provider: options.provider, request, personalizations, options: retry });
+      return itemOutcomes(personalizations.length, outcome);
     },
   };
 }

@@ -4,8 +4,8 @@
  * - replies (the `replied` / `inactive` exits, `if_no_reply`): the DriverProfiles mirror
  *   `last_reply_at` (already read with the drivers) and SMSMessages with `reply_received` to the
  *   batch's phones since the earliest enrollment — one read per carrier in the batch;
- * - applications (the `applied` / `inactive` exits): JobApplications matched to the batch's drivers
- *   since the earliest enrollment — one read per carrier;
+ * - applications (the `applied` / `inactive` exits): the DriverProfiles mirror `last_applied_at`
+ *   (kept by the JobApplications insert hook), already read with the drivers;
  * - opens and clicks (`if_not_opened` / `if_not_clicked`, `inactive`): the enrollment's own earlier
  *   emails, by their deterministic ids — one read per 1000 ids, which also fetches the due email
  *   steps' own records (a killed run may have written them; emailSteps.ts decides on them);
@@ -14,10 +14,9 @@
  * Email replies are not tracked (no inbound email in this system), so "replied" means an SMS reply.
  */
 import type { EmailMessage, EmailSequenceEnrollment } from '../collections/email';
-import { JobApplications } from '../collections/jobs';
 import type { DriverProfile } from '../collections/people';
 import type { SequenceStep } from '../collections/sequence-steps';
-import { elevatedCollection, MAX_PAGE_SIZE } from '../platform/data';
+import { MAX_PAGE_SIZE } from '../platform/data';
 import type { EngagementFacts, SequencePlan } from './engine';
 import { emailsByIds, smsMessages, stepMessageId } from './records';
 
@@ -29,7 +28,6 @@ export interface FactRequest {
 
 interface Needs {
   readonly replies: boolean;
-  readonly applications: boolean;
   readonly emails: boolean;
 }
 
@@ -46,7 +44,6 @@ export function needsOf(r: FactRequest): Needs {
   const conditions = dueStep(r)?.conditions;
   return {
     replies: inactive || exitEnabled(r.plan, 'replied') || conditions?.if_no_reply === true,
-    applications: inactive || exitEnabled(r.plan, 'applied'),
     emails: inactive || conditions?.if_not_opened === true || conditions?.if_not_clicked === true,
   };
 }
@@ -90,22 +87,6 @@ async function smsRepliesByPhone(carrierDot: string, phones: readonly string[], 
   return { byPhone, reads: Math.max(reads, 1) };
 }
 
-/** Latest application per driver of one carrier since `since`. */
-async function applicationsByDriver(carrierDot: string, driverIds: readonly string[], since: Date): Promise<{ byDriver: Map<string, Date>; reads: number }> {
-  const byDriver = new Map<string, Date>();
-  let reads = 0;
-  for (const part of chunks([...new Set(driverIds)], MAX_PAGE_SIZE)) {
-    for await (const page of elevatedCollection(JobApplications).pages((q) => q.eq('carrier_dot', carrierDot).hasSome('matched_driver_id', part).ge('_createdDate', since))) {
-      reads += 1;
-      for (const a of page) {
-        if (!a.matched_driver_id || !a._createdDate) continue;
-        byDriver.set(a.matched_driver_id, latest(byDriver.get(a.matched_driver_id), a._createdDate) ?? a._createdDate);
-      }
-    }
-  }
-  return { byDriver, reads: Math.max(reads, 1) };
-}
-
 /** Ids of the emails this enrollment sent before its due step (deterministic: `<enrollment>.s<n>`). */
 function earlierEmailIds(r: FactRequest): string[] {
   return r.plan.steps
@@ -121,7 +102,6 @@ function earlierEmailIds(r: FactRequest): string[] {
 export async function readFacts(list: readonly FactRequest[], alsoEmailIds: readonly string[] = []): Promise<{ facts: Map<string, EngagementFacts>; emails: Map<string, EmailMessage>; reads: number }> {
   let reads = 0;
   const replies = new Map<string, Date>();
-  const applications = new Map<string, Date>();
   for (const [carrierDot, group] of groupByCarrier(list)) {
     const wantReplies = group.filter((r) => needsOf(r).replies && r.driver.phone);
     if (wantReplies.length > 0) {
@@ -131,12 +111,6 @@ export async function readFacts(list: readonly FactRequest[], alsoEmailIds: read
         const at = found.byPhone.get(r.driver.phone ?? '');
         if (at) replies.set(r.driver._id, at);
       }
-    }
-    const wantApplications = group.filter((r) => needsOf(r).applications);
-    if (wantApplications.length > 0) {
-      const found = await applicationsByDriver(carrierDot, wantApplications.map((r) => r.driver._id), earliestEnrollment(wantApplications));
-      reads += found.reads;
-      for (const [driverId, at] of found.byDriver) applications.set(driverId, at);
     }
   }
   const emailIds = [...list.filter((r) => needsOf(r).emails).flatMap(earlierEmailIds), ...alsoEmailIds];
@@ -151,7 +125,7 @@ export async function readFacts(list: readonly FactRequest[], alsoEmailIds: read
   for (const r of list) {
     const own = emailsByEnrollment.get(r.enrollment._id) ?? [];
     const repliedAt = latest(r.driver.last_reply_at ?? null, replies.get(r.driver._id));
-    const appliedAt = applications.get(r.driver._id) ?? null;
+    const appliedAt = r.driver.last_applied_at ?? null;
     const engagedAt = own.reduce<Date | null>((acc, m) => latest(latest(acc, m.opened_at), m.clicked_at), null);
     facts.set(r.enrollment._id, {
       repliedAt,

@@ -4,7 +4,7 @@
  *
  * Claim: `status = active`, `next_step_at ≤ now`, most overdue first, ≤ 1000, without the step
  * history (projection: the history is appended to the enrollment as re-read right before the write).
- * Then: the sequences (one read — also how a pause is seen), the drivers (one read), the versions
+ * Then: the sequences (one read, at most every 2 s of a run — also how a pause is seen), the drivers (one read), the versions
  * enrollments run when older than the current one (≤ one read), carriers / owners / job postings
  * (once per run: RunCache), and the engagement facts (facts.ts).
  */
@@ -15,7 +15,7 @@ import { createLogger } from '../platform';
 import type { EngagementFacts, ExitReason, SequencePlan } from './engine';
 import { readFacts, type FactRequest } from './facts';
 import { carriersByDot, driversByIds, enrollments, indexById, jobsOf, ownerKey, ownersOf, sequencesByIds, stepMessageId } from './records';
-import { enrollmentVersionOf, planKey, plansFor } from './versions';
+import { enrollmentVersionOf, planKey, plansFor, versionOf } from './versions';
 
 const log = createLogger('sequences.prepare');
 const HOUR_MS = 60 * 60_000;
@@ -48,10 +48,47 @@ export interface RunCache {
   readonly carriers: Map<string, Carrier>;
   readonly owners: Map<string, RecruiterProfile | null>;
   readonly jobs: Map<string, JobPosting | null>;
+  /** Sequences as last read, and when (monotonic ms): re-read after SEQUENCE_TTL_MS. */
+  readonly sequences: Map<string, { readonly sequence: EmailSequence; readonly readAt: number }>;
+  /** Monotonic ms (process time, not the site clock). */
+  readonly monotonic: () => number;
 }
 
-export function createRunCache(): RunCache {
-  return { carriers: new Map(), owners: new Map(), jobs: new Map() };
+/**
+ * How long a run trusts its read of a sequence. A pause or an edit is seen by the next batch
+ * prepared after this: batches take about a second, so every other batch reads the sequences.
+ */
+export const SEQUENCE_TTL_MS = 2_000;
+
+export function createRunCache(monotonic: () => number = () => performance.now()): RunCache {
+  return { carriers: new Map(), owners: new Map(), jobs: new Map(), sequences: new Map(), monotonic };
+}
+
+/**
+ * The batch's sequences: read again (one read) when not read in the last SEQUENCE_TTL_MS, or when an
+ * enrollment names a newer version than the one read (a sequence edited and enrolled into since).
+ */
+async function sequencesOf(batch: readonly Claimed[], cache: RunCache): Promise<Map<string, EmailSequence>> {
+  const now = cache.monotonic();
+  const stale = new Set<string>();
+  for (const e of batch) {
+    const known = cache.sequences.get(e.sequence_id);
+    if (!known || now - known.readAt >= SEQUENCE_TTL_MS || enrollmentVersionOf(e) > versionOf(known.sequence)) stale.add(e.sequence_id);
+  }
+  if (stale.size > 0) {
+    const fresh = indexById(await sequencesByIds([...stale]));
+    for (const id of stale) {
+      const sequence = fresh.get(id);
+      if (sequence) cache.sequences.set(id, { sequence, readAt: now });
+      else cache.sequences.delete(id);
+    }
+  }
+  const out = new Map<string, EmailSequence>();
+  for (const e of batch) {
+    const known = cache.sequences.get(e.sequence_id);
+    if (known) out.set(e.sequence_id, known.sequence);
+  }
+  return out;
 }
 
 /** The carriers, owners and jobs the live sequences need: cached ones, plus one read per kind for the rest. */
@@ -94,7 +131,7 @@ export interface PreparedBatch {
 export async function prepareBatch(batch: readonly Claimed[], at: Date, cache: RunCache): Promise<PreparedBatch> {
   const blocked = new Map<string, { exit: ExitReason } | { retryAt: Date }>();
   const inactive = new Set<string>();
-  const sequenceById = indexById(await sequencesByIds(batch.map((e) => e.sequence_id)));
+  const sequenceById = await sequencesOf(batch, cache);
   const runnable = batch.filter((e) => {
     const sequence = sequenceById.get(e.sequence_id);
     if (!sequence) blocked.set(e._id, { exit: 'removed' });

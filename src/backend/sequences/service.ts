@@ -6,10 +6,10 @@
 import * as z from 'zod';
 import { audienceFilter } from '../collections/common';
 import type { EmailSequence } from '../collections/email';
-import { SEQUENCE_STATUSES } from '../collections/vocabulary';
+import { ENROLLMENT_STATUSES, SEQUENCE_STATUSES } from '../collections/vocabulary';
 import { driverSourceAdapter } from '../adapters/driverSource';
 import { AudienceFilterError, streamAudience } from '../outreach/audience';
-import { getCurrentMember, now as clockNow, nowMs, Permissions } from '../platform';
+import { getCurrentMember, now as clockNow, nowMs, Permissions, type WixDataQuery } from '../platform';
 import { defineWebMethod, UserFacingError } from '../service';
 import { AccessDeniedError, NotSignedInError, requireRecruiter } from '../tenancy';
 import { sequenceAnalytics } from './analytics';
@@ -18,7 +18,7 @@ import { syncSequenceCounters } from './counters';
 import { applyUpdate, changesVersion, SequenceInput, SequenceUpdate, sequenceFields } from './definition';
 import { enrollDrivers, MAX_ENROLL_PER_CALL } from './enroll';
 import { runSequenceSteps } from './job';
-import { enrollments, sequences } from './records';
+import { driversByIds, enrollments, sequences } from './records';
 import { removeEnrollment } from './removal';
 import { SEQUENCE_TEMPLATES } from './templates';
 import { firstMessageChannel, forgetTriggerCache } from './triggers';
@@ -236,6 +236,22 @@ export const removeFromSequence = defineWebMethod({
     if (!removed) throw new UserFacingError(`This enrollment already ended (${enrollment.status}).`, 'CONFLICT');
     await syncSequenceCounters([enrollment.sequence_id]);
     return {};
+  },
+});
+
+const EnrollmentsQuery = z.object({ status: z.enum(ENROLLMENT_STATUSES).optional(), limit: z.number().int().min(1).max(100), offset: z.number().int().min(0).max(100_000) });
+
+/** A page of the sequence's enrollments (newest first) with the drivers' names: three reads. */
+export const getSequenceEnrollments = defineWebMethod({
+  name: 'getSequenceEnrollments',
+  permission: Permissions.SiteMember,
+  args: z.tuple([Id, EnrollmentsQuery]),
+  handler: async (sequenceId, query) => {
+    await ownedSequence(sequenceId);
+    const build = (q: WixDataQuery): WixDataQuery => (query.status ? q.eq('sequence_id', sequenceId).eq('status', query.status) : q.eq('sequence_id', sequenceId));
+    const [page, total] = await Promise.all([enrollments().find((q) => build(q).descending('enrolled_at'), { limit: query.limit, skip: query.offset }), enrollments().count(build)]);
+    const names = new Map((await driversByIds(page.map((e) => e.driver_id))).map((d) => [d._id, `${d.first_name} ${d.last_name}`]));
+    return { enrollments: page.map((e) => ({ enrollment: e, driverName: names.get(e.driver_id) ?? null })), total };
   },
 });
 

@@ -10,13 +10,25 @@
 import type { DriverProfile } from '../collections/people';
 import { drivers, driversByIds } from './records';
 
-export async function updateBatchDrivers(input: { emailed: readonly string[]; texted: readonly string[]; tags: ReadonlyMap<string, ReadonlySet<string>>; at: Date }): Promise<number> {
+export interface BatchDriverChanges {
+  readonly emailed: readonly string[];
+  readonly texted: readonly string[];
+  readonly tags: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly at: Date;
+}
+
+/** The drivers the changes touch (the read half; the caller may overlap it with other reads). */
+export function readBatchDrivers(input: BatchDriverChanges): Promise<DriverProfile[]> {
+  const ids = [...new Set([...input.emailed, ...input.texted, ...input.tags.keys()])];
+  return ids.length === 0 ? Promise.resolve([]) : driversByIds(ids);
+}
+
+/** The write half: the changed drivers in one bulk update. */
+export async function writeBatchDrivers(input: BatchDriverChanges, current: readonly DriverProfile[]): Promise<number> {
   const emailed = new Set(input.emailed);
   const texted = new Set(input.texted);
-  const ids = [...new Set([...emailed, ...texted, ...input.tags.keys()])];
-  if (ids.length === 0) return 0;
   const changed: DriverProfile[] = [];
-  for (const d of await driversByIds(ids)) {
+  for (const d of current) {
     const missing = [...(input.tags.get(d._id) ?? [])].filter((t) => !d.tags.includes(t));
     if (missing.length === 0 && !emailed.has(d._id) && !texted.has(d._id)) continue;
     changed.push({ ...d, tags: [...d.tags, ...missing], ...(emailed.has(d._id) ? { last_email_at: input.at } : {}), ...(texted.has(d._id) ? { last_sms_at: input.at } : {}) });

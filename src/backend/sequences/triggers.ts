@@ -1,10 +1,11 @@
 /**
  * What starts a sequence besides a recruiter (`manual`):
  * - `application_submitted`: `onApplicationSubmitted(application)` (the JobApplications_afterInsert
- *   data hook calls it; imports may call `enrollApplicants` with a whole batch) enrolls the applicant's
- *   driver profile into the carrier's active sequences with that trigger (and, when the trigger
- *   names postings, only for those postings). Applications not matched to a driver profile yet are
- *   skipped (nobody to contact). Idempotent: the enrollment id is sequence + driver.
+ *   data hook calls it; imports that suppress hooks call `onApplicationsSubmitted` with the batch)
+ *   records the driver's `last_applied_at` and enrolls the applicant's driver profile into the
+ *   carrier's active sequences with that trigger (and, when the trigger names postings, only for
+ *   those postings). Applications not matched to a driver profile yet are skipped (nobody to
+ *   contact). Idempotent: the enrollment id is sequence + driver.
  * - `audience_match` (the spec's "saved search match"): drivers created after the sequence was
  *   activated that match the SavedSearch named in `trigger_conditions.saved_search_id` (and can be
  *   reached on the sequence's first message channel) are enrolled by the step job, ≤ 1000 new
@@ -78,8 +79,21 @@ export async function enrollApplicants(applications: readonly Pick<JobApplicatio
   return { enrolled, skipped };
 }
 
+/**
+ * What an application (or a batch of them: imports) means for sequences: the drivers'
+ * `last_applied_at` mirror (one bulk patch; the step job's `applied` exit reads it before each
+ * step), then enrollment into the carrier's application sequences. The mirror comes first: an
+ * application never counts as an exit of the enrollment it starts (that one begins after it).
+ */
+export async function onApplicationsSubmitted(applications: readonly Pick<JobApplication, 'carrier_dot' | 'job_posting_id' | 'matched_driver_id'>[], now: Date): Promise<TriggerReport> {
+  const driverIds = [...new Set(applications.map((a) => a.matched_driver_id ?? '').filter((id) => id !== ''))];
+  // The mirror feeds nothing the DriverProfiles hooks derive.
+  for (let i = 0; i < driverIds.length; i += 1000) await drivers().bulkPatch(driverIds.slice(i, i + 1000), { last_applied_at: now }, { suppressHooks: true });
+  return enrollApplicants(applications, now);
+}
+
 export async function onApplicationSubmitted(application: Pick<JobApplication, 'carrier_dot' | 'job_posting_id' | 'matched_driver_id'>, now: Date): Promise<TriggerReport> {
-  return enrollApplicants([application], now);
+  return onApplicationsSubmitted([application], now);
 }
 
 // ── audience_match ─────────────────────────────────────────────────────────────────────────────
