@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { audienceFilter, emailAddress } from './collections/common';
 import type { EmailCampaign } from './collections/email';
-import { CAMPAIGN_STATUSES, EMAIL_MESSAGE_STATUSES } from './collections/vocabulary';
+import { EMAIL_MESSAGE_STATUSES } from './collections/vocabulary';
 import { sendGridFromSecrets } from './adapters/emailSendGrid';
 import { emailCampaignAnalytics, listStats } from './email/analytics';
 import { campaignRecipients, engagementTimeline } from './email/recipients';
@@ -17,6 +17,7 @@ import { runEmailScheduler } from './email/scheduler';
 import { suppressEmailAddresses } from './email/suppress';
 import { sendTestEmailTo, TestEmailInput } from './email/testEmail';
 import { createLogger, now as clockNow, Permissions } from './platform';
+import { CampaignListFilters, campaignListQuery, DEFAULT_LIST_LIMIT } from './campaigns/listing';
 import { defineWebMethod, UserFacingError } from './service';
 import { waitForSendGates } from './sms/gate';
 import { requireRecruiter } from './tenancy';
@@ -73,32 +74,14 @@ export const createEmailCampaign = defineWebMethod({
   },
 });
 
-const Filters = z
-  .object({
-    status: z.enum(CAMPAIGN_STATUSES).optional(),
-    dateRange: z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() }).optional(),
-    includeArchived: z.boolean().optional(),
-    limit: z.number().int().min(1).max(200).optional(),
-  })
-  .optional();
 
 export const getEmailCampaigns = defineWebMethod({
   name: 'getEmailCampaigns',
   permission: Permissions.SiteMember,
-  args: z.tuple([CarrierDot, Filters]),
+  args: z.tuple([CarrierDot, CampaignListFilters]),
   handler: async (carrierDot, filters) => {
     await requireRecruiter(carrierDot);
-    const list = await emailCampaigns().find(
-      (q) => {
-        let out = q.eq('carrier_dot', carrierDot);
-        if (filters?.status) out = out.eq('status', filters.status);
-        if (filters?.dateRange?.from) out = out.ge('_createdDate', filters.dateRange.from);
-        if (filters?.dateRange?.to) out = out.lt('_createdDate', filters.dateRange.to);
-        if (!filters?.includeArchived) out = out.isEmpty('archived_at');
-        return out.descending('_createdDate');
-      },
-      { limit: filters?.limit ?? 100 },
-    );
+    const list = await emailCampaigns().find(campaignListQuery(carrierDot, filters), { limit: filters?.limit ?? DEFAULT_LIST_LIMIT });
     const stats = await listStats(list.map((c) => c._id));
     return { campaigns: list.map((c) => summary(c, stats.get(c._id) ?? { sent: 0, opened: 0, clicked: 0 })) };
   },

@@ -5,11 +5,12 @@
 import * as z from 'zod';
 import { audienceFilter, e164 } from './collections/common';
 import { SMSCampaigns, SMSOptOuts, type SMSCampaign } from './collections/sms';
-import { CAMPAIGN_STATUSES, REPLY_STATES } from './collections/vocabulary';
+import { REPLY_STATES } from './collections/vocabulary';
 import { twilioFromSecrets } from './adapters/smsTwilio';
 import { optOutRecordFor, optOutStateOf } from './outreach/compliance';
 import { renderTemplate, sampleTemplateValuesForSms } from './sms/preview';
 import { createLogger, elevatedCollection, now as clockNow, Permissions } from './platform';
+import { CampaignListFilters, campaignListQuery, DEFAULT_LIST_LIMIT } from './campaigns/listing';
 import { defineWebMethod, UserFacingError } from './service';
 import { requireRecruiter } from './tenancy';
 import { campaignAnalytics, listReplies } from './sms/analytics';
@@ -67,32 +68,14 @@ export const createSMSCampaign = defineWebMethod({
   },
 });
 
-const Filters = z
-  .object({
-    status: z.enum(CAMPAIGN_STATUSES).optional(),
-    dateRange: z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() }).optional(),
-    includeArchived: z.boolean().optional(),
-    limit: z.number().int().min(1).max(200).optional(),
-  })
-  .optional();
 
 export const getSMSCampaigns = defineWebMethod({
   name: 'getSMSCampaigns',
   permission: Permissions.SiteMember,
-  args: z.tuple([CarrierDot, Filters]),
+  args: z.tuple([CarrierDot, CampaignListFilters]),
   handler: async (carrierDot, filters) => {
     await requireRecruiter(carrierDot);
-    const list = await campaignsDb().find(
-      (q) => {
-        let out = q.eq('carrier_dot', carrierDot);
-        if (filters?.status) out = out.eq('status', filters.status);
-        if (filters?.dateRange?.from) out = out.ge('_createdDate', filters.dateRange.from);
-        if (filters?.dateRange?.to) out = out.lt('_createdDate', filters.dateRange.to);
-        if (!filters?.includeArchived) out = out.isEmpty('archived_at');
-        return out.descending('_createdDate');
-      },
-      { limit: filters?.limit ?? 100 },
-    );
+    const list = await campaignsDb().find(campaignListQuery(carrierDot, filters), { limit: filters?.limit ?? DEFAULT_LIST_LIMIT });
     return { campaigns: list.map(summary) };
   },
 });
