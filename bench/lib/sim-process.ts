@@ -1,0 +1,98 @@
+/**
+ * A provider simulator in its own process for benches (as the provider is not in the site's
+ * process): the bench's RSS and event loop hold only the site code and the SDK. The parent asks
+ * over IPC for `reset`, `stats` and `stop`; the child serves them for whichever simulator it runs.
+ * Parent side: `startSimProcess(file, options)`; child side: `serveSimProcess(file, start)` in that file.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+
+const CHILD_FLAG = '--sim-child';
+
+export interface SimProcess<S> {
+  readonly baseUrl: string;
+  /** Forgets every message. */
+  reset(): Promise<void>;
+  /** The simulator's own figures (messages stored, …) and its RSS. */
+  stats(): Promise<S & { readonly rssMb: number }>;
+  stop(): Promise<void>;
+}
+
+/** What the child runs: a started simulator's URL and its three operations. */
+export interface SimChild<S> {
+  readonly baseUrl: string;
+  reset(): void;
+  stats(): S;
+  stop(): Promise<void>;
+}
+
+type Request = { readonly id: number; readonly op: 'reset' | 'stats' | 'stop' };
+type Reply = { readonly id: number; readonly stats?: Record<string, number> } | { readonly ready: string };
+
+/** Forks `file` (a module that calls `serveSimProcess`) with `options`, resolving once its simulator listens. */
+export function startSimProcess<O, S>(file: string, options: O): Promise<SimProcess<S>> {
+  const child: ChildProcess = fork(file, [CHILD_FLAG, JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let nextId = 1;
+  const waiting = new Map<number, (reply: Reply) => void>();
+  const call = (op: Request['op']): Promise<Reply> =>
+    new Promise((resolve) => {
+      const id = nextId;
+      nextId += 1;
+      waiting.set(id, resolve);
+      child.send({ id, op } satisfies Request);
+    });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`simulator process exited (${String(code)})`)));
+    child.on('message', (raw: Reply) => {
+      if ('ready' in raw) {
+        resolve({
+          baseUrl: raw.ready,
+          reset: async () => void (await call('reset')),
+          stats: async () => {
+            const r = await call('stats');
+            return ('id' in r ? (r.stats ?? {}) : {}) as S & { rssMb: number };
+          },
+          stop: async () => {
+            child.removeAllListeners('exit');
+            const exited = new Promise<void>((done) => child.once('exit', () => done()));
+            await call('stop');
+            await exited;
+          },
+        });
+        return;
+      }
+      waiting.get(raw.id)?.(raw);
+      waiting.delete(raw.id);
+    });
+  });
+}
+
+/** In `file`'s child process only: starts the simulator and serves the parent's requests. */
+export function serveSimProcess<O, S extends Record<string, number>>(start: (options: O) => Promise<SimChild<S>>): void {
+  if (process.argv[2] !== CHILD_FLAG) return;
+  const run = async (): Promise<void> => {
+    const sim = await start(JSON.parse(process.argv[3] ?? '{}') as O);
+    process.on('message', (raw: Request) => {
+      void (async (): Promise<void> => {
+        switch (raw.op) {
+          case 'reset':
+            sim.reset();
+            process.send?.({ id: raw.id });
+            return;
+          case 'stats':
+            process.send?.({ id: raw.id, stats: { ...sim.stats(), rssMb: Math.round(process.memoryUsage.rss() / 1048576) } });
+            return;
+          case 'stop':
+            await sim.stop();
+            process.send?.({ id: raw.id }, () => process.exit(0));
+            return;
+        }
+      })();
+    });
+    process.send?.({ ready: sim.baseUrl });
+  };
+  run().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
