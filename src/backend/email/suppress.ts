@@ -31,6 +31,7 @@ import { EmailMessages, EmailSuppressions, type EmailSuppression } from '../coll
 import { DriverProfiles } from '../collections/people';
 import type { EmailSuppressionReason, EmailSuppressionSource } from '../collections/vocabulary';
 import { elevatedCollection, MAX_BULK_ITEMS, type NewItem } from '../platform/data';
+import { chunk, groupBy } from '../util/lists';
 
 export interface EmailSuppressionRequest {
   readonly carrierDot: string;
@@ -71,23 +72,6 @@ export function suppressionId(carrierDot: string, emailAddress: string): string 
 /** A suppression that blocks mail now (not lifted). */
 export function isActiveSuppression(s: Pick<EmailSuppression, 'lifted_at'>): boolean {
   return !s.lifted_at;
-}
-
-function chunks<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
-
-function groupBy<T>(list: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of list) {
-    const k = key(item);
-    const group = out.get(k);
-    if (group) group.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
 }
 
 /** Stored suppressions by id (≤ 1000 ids: one read). */
@@ -137,7 +121,7 @@ async function mirrorOnDrivers(carrierDot: string, byAddress: ReadonlyMap<string
   const ids = [...new Set([...candidates.values()].flatMap((s) => [...s]))];
   if (ids.length === 0) return 0;
   let updated = 0;
-  for (const part of chunks(ids, MAX_BULK_ITEMS)) {
+  for (const part of chunk(ids, MAX_BULK_ITEMS)) {
     const found = await drivers().find((q) => q.hasSome('_id', part).eq('carrier_dot', carrierDot), { limit: MAX_BULK_ITEMS });
     const changed = found.flatMap((d) => {
       const entry = d.email ? byAddress.get(d.email.toLowerCase()) : undefined;
@@ -199,7 +183,7 @@ async function suppressForCarrier(carrierDot: string, entries: readonly EmailSup
 export async function suppressEmailAddresses(entries: readonly EmailSuppressionRequest[]): Promise<SuppressionReport> {
   const total = { suppressed: 0, alreadySuppressed: 0, driversUpdated: 0, emailsCanceled: 0 };
   for (const [carrierDot, list] of groupBy(entries, (e) => e.carrierDot)) {
-    for (const part of chunks(list, MAX_BULK_ITEMS)) {
+    for (const part of chunk(list, MAX_BULK_ITEMS)) {
       const r = await suppressForCarrier(carrierDot, part);
       total.suppressed += r.suppressed;
       total.alreadySuppressed += r.alreadySuppressed;
@@ -214,7 +198,7 @@ export async function suppressEmailAddresses(entries: readonly EmailSuppressionR
 export async function liftEmailSuppressions(lifts: readonly SuppressionLift[]): Promise<{ readonly lifted: number }> {
   let lifted = 0;
   for (const [carrierDot, list] of groupBy(lifts, (l) => l.carrierDot)) {
-    for (const part of chunks(list, MAX_BULK_ITEMS)) {
+    for (const part of chunk(list, MAX_BULK_ITEMS)) {
       const wanted = new Map(part.map((l) => [l.emailAddress.trim().toLowerCase(), l]));
       const stored = await suppressionsByIds([...wanted.keys()].map((a) => suppressionId(carrierDot, a)));
       const lift = stored.filter((s) => isActiveSuppression(s) && s.reason === 'group_unsubscribed' && s.asm_group_id === wanted.get(s.email_address.toLowerCase())?.asmGroupId);

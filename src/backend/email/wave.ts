@@ -17,6 +17,7 @@ import type { EmailPersonalization, EmailProvider } from './provider';
 import { driverProfiles, driversByIds, emailMessages, patchEmailMessages, type EmailMessageFields } from './records';
 import { isActiveSuppression, suppressionId, suppressionsByIds } from './suppress';
 import { CONFIRM_AFTER_MS } from './unconfirmed';
+import { groupBy } from '../util/lists';
 
 export const PAUSED_RULE = 'campaign.paused';
 /** Calls a record may take in all (across runs) before 429s / unreachable fail it for good. */
@@ -51,17 +52,6 @@ let requestSeq = 0;
 function newRequestId(runPrefix: string, at: Date): string {
   requestSeq = (requestSeq + 1) % 1_000_000;
   return `${runPrefix}q${at.getTime().toString(36)}-${requestSeq.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-}
-
-function groupBy<T>(list: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of list) {
-    const k = key(item);
-    const group = out.get(k);
-    if (group) group.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
 }
 
 /** pending < held < blocked: which of two records for one address in a wave to keep. */

@@ -7,6 +7,7 @@ import { items } from '@wix/data';
 import { auth } from '@wix/essentials';
 import * as z from 'zod';
 import type { CollectionDef, ItemOf } from '../collections/define';
+import { chunk } from '../util/lists';
 
 export type WixDataQuery = items.WixDataQuery;
 export type WixDataFilter = items.WixDataFilter;
@@ -37,12 +38,6 @@ export class ItemValidationError extends Error {
     super(`Invalid ${collectionId} item: ${issues.map((i) => `${i.path || '(item)'}: ${i.message}`).join('; ')}`);
     this.name = 'ItemValidationError';
   }
-}
-
-function chunk<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
 }
 
 function emptyOutcome(): BulkOutcome {

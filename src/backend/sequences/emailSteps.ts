@@ -22,7 +22,8 @@ import type { NewItem } from '../platform/data';
 import type { EmailMessages } from '../collections/email';
 import type { EmailItemOutcome, SequenceEmailSender, StepEmailContext } from './ports';
 import { emailMessages, emailsByIds } from './records';
-import { chunk, groupBy, type EmailStepItem, type SendResult, type StepSendContext } from './stepItem';
+import { type EmailStepItem, type SendResult, type StepSendContext } from './stepItem';
+import { chunk, groupBy } from '../util/lists';
 
 type NewEmail = NewItem<typeof EmailMessages> & { _id: string };
 

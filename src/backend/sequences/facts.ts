@@ -19,6 +19,7 @@ import type { SequenceStep } from '../collections/sequence-steps';
 import { MAX_PAGE_SIZE } from '../platform/data';
 import type { EngagementFacts, SequencePlan } from './engine';
 import { emailsByIds, smsMessages, stepMessageId } from './records';
+import { chunk, groupBy } from '../util/lists';
 
 export interface FactRequest {
   readonly enrollment: Pick<EmailSequenceEnrollment, '_id' | 'carrier_dot' | 'current_step' | 'enrolled_at'>;
@@ -54,31 +55,15 @@ const latest = (a: Date | null | undefined, b: Date | null | undefined): Date | 
   return a.getTime() >= b.getTime() ? a : b;
 };
 
-function groupByCarrier(list: readonly FactRequest[]): Map<string, FactRequest[]> {
-  const out = new Map<string, FactRequest[]>();
-  for (const r of list) {
-    const group = out.get(r.enrollment.carrier_dot);
-    if (group) group.push(r);
-    else out.set(r.enrollment.carrier_dot, [r]);
-  }
-  return out;
-}
-
 function earliestEnrollment(list: readonly FactRequest[]): Date {
   return new Date(Math.min(...list.map((r) => r.enrollment.enrolled_at.getTime())));
-}
-
-function chunks<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
 }
 
 /** Latest SMS reply per phone of one carrier since `since`. */
 async function smsRepliesByPhone(carrierDot: string, phones: readonly string[], since: Date): Promise<{ byPhone: Map<string, Date>; reads: number }> {
   const byPhone = new Map<string, Date>();
   let reads = 0;
-  for (const part of chunks([...new Set(phones)], MAX_PAGE_SIZE)) {
+  for (const part of chunk([...new Set(phones)], MAX_PAGE_SIZE)) {
     for await (const page of smsMessages().pages((q) => q.eq('carrier_dot', carrierDot).hasSome('phone_number', part).eq('reply_received', true).ge('reply_at', since))) {
       reads += 1;
       for (const m of page) if (m.reply_at) byPhone.set(m.phone_number, latest(byPhone.get(m.phone_number), m.reply_at) ?? m.reply_at);
@@ -102,7 +87,7 @@ function earlierEmailIds(r: FactRequest): string[] {
 export async function readFacts(list: readonly FactRequest[], alsoEmailIds: readonly string[] = []): Promise<{ facts: Map<string, EngagementFacts>; emails: Map<string, EmailMessage>; reads: number }> {
   let reads = 0;
   const replies = new Map<string, Date>();
-  for (const [carrierDot, group] of groupByCarrier(list)) {
+  for (const [carrierDot, group] of groupBy(list, (r) => r.enrollment.carrier_dot)) {
     const wantReplies = group.filter((r) => needsOf(r).replies && r.driver.phone);
     if (wantReplies.length > 0) {
       const found = await smsRepliesByPhone(carrierDot, wantReplies.map((r) => r.driver.phone ?? ''), earliestEnrollment(wantReplies));

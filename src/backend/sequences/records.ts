@@ -11,6 +11,7 @@ import { JobPostings, type JobPosting } from '../collections/jobs';
 import { SMSMessages, type SMSMessage } from '../collections/sms';
 import type { CollectionDef, ItemOf } from '../collections/define';
 import { elevatedCollection, MAX_PAGE_SIZE, type DataCollection } from '../platform/data';
+import { chunk } from '../util/lists';
 
 export const sequences = () => elevatedCollection(EmailSequences);
 export const enrollments = () => elevatedCollection(EmailSequenceEnrollments);
@@ -27,17 +28,11 @@ export function stepMessageId(enrollmentId: string, stepNumber: number): string 
   return `${enrollmentId}.s${stepNumber}`;
 }
 
-function chunks<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
-
 /** Items by id: one read per 1000 distinct ids. */
 export async function byIds<D extends CollectionDef>(collection: DataCollection<D>, ids: readonly string[]): Promise<ItemOf<D>[]> {
   const distinct = [...new Set(ids.filter((id) => id !== ''))];
   const out: ItemOf<D>[] = [];
-  for (const part of chunks(distinct, MAX_PAGE_SIZE)) out.push(...(await collection.find((q) => q.hasSome('_id', part), { limit: MAX_PAGE_SIZE })));
+  for (const part of chunk(distinct, MAX_PAGE_SIZE)) out.push(...(await collection.find((q) => q.hasSome('_id', part), { limit: MAX_PAGE_SIZE })));
   return out;
 }
 

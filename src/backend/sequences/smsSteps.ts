@@ -23,7 +23,8 @@ import { applyDeliveryEffects } from '../sms/effects';
 import type { SmsProvider } from '../sms/provider';
 import { applyDelivery } from '../sms/records';
 import { smsByIds, smsMessages } from './records';
-import { chunk, groupBy, type SendResult, type SmsStepItem, type StepSendContext } from './stepItem';
+import { type SendResult, type SmsStepItem, type StepSendContext } from './stepItem';
+import { chunk, groupBy } from '../util/lists';
 
 export interface SmsStepOptions {
   readonly provider: SmsProvider;

@@ -43,20 +43,3 @@ export interface StepSendContext {
   readonly texted?: (driverIds: readonly string[]) => void;
 }
 
-/** Groups by a key, keeping input order inside each group. */
-export function groupBy<T>(list: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of list) {
-    const k = key(item);
-    const group = out.get(k);
-    if (group) group.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}
-
-export function chunk<T>(list: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}

@@ -23,6 +23,7 @@ import { messageIdOf, sendgridIdOf, type SendGridEvent } from './schema';
 import { receiptGroupKeyOf, suppressionChanges, type SuppressionChange } from './suppressions';
 import { receiptIdOf } from './receipts';
 import { applySuppressionChanges } from './suppressPort';
+import { chunk } from '../../util/lists';
 
 const log = createLogger('sendgrid-events');
 
@@ -55,12 +56,6 @@ export interface ProcessOptions {
 const messages = () => elevatedCollection(EmailMessages);
 const receipts = () => elevatedCollection(SendGridEventReceipts);
 
-function chunks<T>(list: readonly T[], size = MAX_BULK_ITEMS): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
-
 /** The batch's events without repeats of one sg_event_id (a duplicate delivery inside one post). */
 function distinctEvents(events: readonly SendGridEvent[]): SendGridEvent[] {
   const seen = new Set<string>();
@@ -68,7 +63,7 @@ function distinctEvents(events: readonly SendGridEvent[]): SendGridEvent[] {
 }
 
 async function readByIds(ids: readonly string[]): Promise<EmailMessage[]> {
-  const pages = await Promise.all(chunks(ids).map((part) => messages().find((q) => q.hasSome('_id', part), { limit: MAX_BULK_ITEMS })));
+  const pages = await Promise.all(chunk(ids, MAX_BULK_ITEMS).map((part) => messages().find((q) => q.hasSome('_id', part), { limit: MAX_BULK_ITEMS })));
   return pages.flat();
 }
 
@@ -80,7 +75,7 @@ async function readBySendgridIds(events: readonly SendGridEvent[]): Promise<Map<
   const found = new Map<string, EmailMessage>();
   const sgIds = [...new Set(events.map(sendgridIdOf).filter((id): id is string => id !== null))];
   if (sgIds.length === 0) return found;
-  for (const part of chunks(sgIds)) {
+  for (const part of chunk(sgIds, MAX_BULK_ITEMS)) {
     let pages = 0;
     for await (const page of messages().pages((q) => q.hasSome('sendgrid_id', part))) {
       for (const m of page) if (m.sendgrid_id) found.set(`${m.sendgrid_id}|${m.email_address.toLowerCase()}`, m);

@@ -19,6 +19,7 @@ import {
   type DecisionDriver,
   type OptOutRecord,
 } from './types';
+import { groupBy } from '../../util/lists';
 
 export const MAX_BATCH_SIZE = 1000;
 
@@ -47,17 +48,6 @@ export interface ContactBatchDecisions {
 
 export interface ContactBatchResult extends ContactBatchDecisions {
   readonly dataRequests: DataRequests;
-}
-
-function groupBy<T>(list: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of list) {
-    const k = key(item);
-    const group = map.get(k);
-    if (group) group.push(item);
-    else map.set(k, [item]);
-  }
-  return map;
 }
 
 const NO_OPT_OUTS: readonly OptOutRecord[] = Object.freeze([]);
