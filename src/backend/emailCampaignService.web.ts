@@ -18,6 +18,7 @@ import { suppressEmailAddresses } from './email/suppress';
 import { sendTestEmailTo, TestEmailInput } from './email/testEmail';
 import { createLogger, now as clockNow, Permissions } from './platform';
 import { CampaignListFilters, campaignListQuery, DEFAULT_LIST_LIMIT } from './campaigns/listing';
+import { pauseCampaign, resumeCampaign } from './campaigns/transitions';
 import { defineWebMethod, UserFacingError } from './service';
 import { waitForSendGates } from './sms/gate';
 import { requireRecruiter } from './tenancy';
@@ -156,13 +157,8 @@ export const pauseEmailCampaign = defineWebMethod({
   handler: async (campaignId) => {
     const { campaign } = await ownedCampaign(campaignId);
     assertStatus(campaign, ['active', 'scheduled', 'paused'], 'be paused');
-    // The sender asks its send gate before every Mail Send call; waiting out the gate's re-read
-    // interval means nothing is handed to SendGrid once this returns (see sms/gate.ts).
-    if (campaign.status !== 'paused') {
-      const paused = await patchEmailCampaign(campaignId, { status: 'paused', paused_at: clockNow() }, (f) => f.hasSome('status', ['active', 'scheduled']));
-      if (!paused) throw new UserFacingError('This campaign finished or changed state meanwhile; reload it.', 'CONFLICT');
-      if (campaign.status === 'active') await waitForSendGates();
-    }
+    // Nothing is sent once this returns (campaigns/transitions.ts, sms/gate.ts).
+    await pauseCampaign(campaign, patchEmailCampaign);
     const stats = statsOf(await emailStatusCounts(campaignId));
     return { emailsSent: stats.sent, emailsPending: Math.max(0, campaign.audience_count - stats.sent - stats.failed - stats.blocked - stats.canceled) };
   },
@@ -175,10 +171,7 @@ export const resumeEmailCampaign = defineWebMethod({
   handler: async (campaignId) => {
     const { campaign } = await ownedCampaign(campaignId);
     assertStatus(campaign, ['paused'], 'be resumed');
-    const at = clockNow();
-    const notStarted = !campaign.started_at && campaign.scheduled_time && campaign.scheduled_time.getTime() > at.getTime();
-    const resumed = await patchEmailCampaign(campaignId, { status: notStarted ? 'scheduled' : 'active', paused_at: null, next_run_at: notStarted ? campaign.scheduled_time : at }, (f) => f.eq('status', 'paused').isEmpty('archived_at'));
-    if (!resumed) throw new UserFacingError('This campaign changed state meanwhile; reload it.', 'CONFLICT');
+    await resumeCampaign(campaign, patchEmailCampaign);
     return {};
   },
 });

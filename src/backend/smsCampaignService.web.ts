@@ -11,6 +11,7 @@ import { optOutRecordFor, optOutStateOf } from './outreach/compliance';
 import { renderTemplate, sampleTemplateValuesForSms } from './sms/preview';
 import { createLogger, elevatedCollection, now as clockNow, Permissions } from './platform';
 import { CampaignListFilters, campaignListQuery, DEFAULT_LIST_LIMIT } from './campaigns/listing';
+import { pauseCampaign, resumeCampaign } from './campaigns/transitions';
 import { defineWebMethod, UserFacingError } from './service';
 import { requireRecruiter } from './tenancy';
 import { campaignAnalytics, listReplies } from './sms/analytics';
@@ -193,14 +194,8 @@ export const pauseSMSCampaign = defineWebMethod({
   handler: async (campaignId) => {
     const { campaign } = await ownedCampaign(campaignId);
     assertStatus(campaign, ['active', 'scheduled', 'paused'], 'be paused');
-    // Field-level write (the sender never writes `status` over it). A sending run asks its send gate
-    // before every provider call and the gate re-reads the status at least once a second; waiting
-    // out that second means nothing is sent once this returns (see sms/gate.ts).
-    if (campaign.status !== 'paused') {
-      const paused = await patchCampaign(campaignId, { status: 'paused', paused_at: clockNow() }, (f) => f.hasSome('status', ['active', 'scheduled']));
-      if (!paused) throw new UserFacingError('This campaign finished or changed state meanwhile; reload it.', 'CONFLICT');
-      if (campaign.status === 'active') await waitForSendGates();
-    }
+    // Nothing is sent once this returns (campaigns/transitions.ts, sms/gate.ts).
+    await pauseCampaign(campaign, patchCampaign);
     const stats = await campaignStats(campaignId);
     return { messagesSent: stats.sent, messagesPending: Math.max(0, campaign.audience_count - stats.sent - stats.failed - stats.blocked - stats.canceled) };
   },
@@ -213,10 +208,7 @@ export const resumeSMSCampaign = defineWebMethod({
   handler: async (campaignId) => {
     const { campaign } = await ownedCampaign(campaignId);
     assertStatus(campaign, ['paused'], 'be resumed');
-    const at = clockNow();
-    const notStarted = !campaign.started_at && campaign.scheduled_time && campaign.scheduled_time.getTime() > at.getTime();
-    const resumed = await patchCampaign(campaignId, { status: notStarted ? 'scheduled' : 'active', paused_at: null, next_run_at: notStarted ? campaign.scheduled_time : at }, (f) => f.eq('status', 'paused').isEmpty('archived_at'));
-    if (!resumed) throw new UserFacingError('This campaign changed state meanwhile; reload it.', 'CONFLICT');
+    await resumeCampaign(campaign, patchCampaign);
     return {};
   },
 });

@@ -21,6 +21,7 @@ import type { EmailProvider } from './provider';
 import { emailCampaigns, emailMessages, findCarrier, findJob, findRecruiter } from './records';
 import { resolveUnconfirmed } from './unconfirmed';
 import { EmailWaveSender, type DeliveredWave, type PreparedWave } from './wave';
+import { observed } from '../util/lists';
 
 export interface EmailSenderOptions {
   readonly provider: EmailProvider;
@@ -51,12 +52,6 @@ export interface EmailSliceReport {
   readonly waves: number;
   /** Mail Send calls made (retries included). */
   readonly requests: number;
-}
-
-/** Attaches a no-op handler so a promise awaited later never counts as an unhandled rejection. */
-function observed<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
 }
 
 class EmailCampaignSender {

@@ -23,6 +23,7 @@ import type { SequenceChannels } from './ports';
 import { sequences } from './records';
 import type { SmsStepOptions } from './smsSteps';
 import { runAudienceTriggers } from './triggers';
+import { observed } from '../util/lists';
 
 const log = createLogger('sequences.job');
 
@@ -71,11 +72,6 @@ function cursorOf(lease: HeldLease): StepCursor {
 
 const SWEEP_SEQUENCES = 20;
 
-/** Attaches a no-op handler so a promise awaited later never counts as an unhandled rejection. */
-function observed<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
-}
 /** The lease is extended at least this often (a LeaseLostError stops a run whose lease was taken over). */
 const CHECKPOINT_EVERY_MS = 60_000;
 

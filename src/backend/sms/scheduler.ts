@@ -3,14 +3,12 @@
  * due campaigns (scheduled ones become active), sends each for as long as the budget lasts, then
  * reconciles delivery statuses in bulk for campaigns that don't use per-message callbacks.
  */
-import { acquireLease, checkpointLease, releaseLease, type HeldLease } from '../jobs/leases';
-import { createLogger, now as clockNow } from '../platform';
+import { runUnderLease } from '../jobs/run';
+import { now as clockNow } from '../platform';
 import { claimDueCampaigns } from './lifecycle';
 import { patchCampaign } from './records';
 import { reconcilePendingStatuses } from './reconcile';
 import { sendCampaignSlice, type SenderOptions, type SliceReport } from './sender';
-
-const log = createLogger('sms.scheduler');
 
 export const SMS_JOB_NAME = 'processScheduledSMSCampaigns';
 
@@ -32,25 +30,9 @@ export interface SchedulerReport {
   readonly reconciled: number;
 }
 
-const CHECKPOINT_EVERY_MS = 60_000;
-
 export async function runSmsScheduler(options: SchedulerOptions): Promise<SchedulerReport> {
-  const budgetMs = options.budgetMs ?? 9 * 60_000;
-  const started = performance.now();
-  const elapsed = options.elapsedMs ?? ((): number => performance.now() - started);
-  const ttlMs = budgetMs + 2 * 60_000;
-  const lease: HeldLease | null = await acquireLease(SMS_JOB_NAME, options.holder, ttlMs);
-  if (!lease) return { ran: false, outcome: 'skipped', campaigns: [], reconciled: 0 };
-  let lastCheckpoint = elapsed();
-  const outOfTime = (): boolean => elapsed() >= budgetMs;
-  const heartbeat = async (): Promise<void> => {
-    if (elapsed() - lastCheckpoint < CHECKPOINT_EVERY_MS) return;
-    lastCheckpoint = elapsed();
-    await checkpointLease(lease, { at: clockNow().toISOString() }, ttlMs);
-  };
-  const reports: SliceReport[] = [];
-  let reconciled = 0;
-  try {
+  const result = await runUnderLease({ jobName: SMS_JOB_NAME, holder: options.holder, budgetMs: options.budgetMs ?? 9 * 60_000, ...(options.elapsedMs ? { elapsedMs: options.elapsedMs } : {}) }, async ({ outOfTime, heartbeat }) => {
+    const reports: SliceReport[] = [];
     const due = (await claimDueCampaigns(50)).filter((c) => options.onlyCampaignId === undefined || c._id === options.onlyCampaignId);
     for (const campaign of due) {
       if (outOfTime()) break;
@@ -60,15 +42,12 @@ export async function runSmsScheduler(options: SchedulerOptions): Promise<Schedu
       }
       reports.push(await sendCampaignSlice(campaign._id, { ...options, outOfTime, heartbeat }));
     }
+    let reconciled = 0;
     if (options.reconcile !== false && !outOfTime()) {
       reconciled = (await reconcilePendingStatuses({ provider: options.provider })).updated;
     }
-  } catch (error) {
-    log.error('sms scheduler run failed', { error });
-    await releaseLease(lease, 'failed', null, error instanceof Error ? error.message.slice(0, 200) : 'failed').catch(() => undefined);
-    throw error;
-  }
-  const partial = outOfTime() || reports.some((r) => r.outcome === 'out_of_time');
-  await releaseLease(lease, partial ? 'partial' : 'completed', null, `${reports.length} campaign(s)`);
-  return { ran: true, outcome: partial ? 'partial' : 'completed', campaigns: reports, reconciled };
+    return { value: { reports, reconciled }, partial: reports.some((r) => r.outcome === 'out_of_time'), note: `${reports.length} campaign(s)` };
+  });
+  if (!result.ran) return { ran: false, outcome: 'skipped', campaigns: [], reconciled: 0 };
+  return { ran: true, outcome: result.partial ? 'partial' : 'completed', campaigns: result.value.reports, reconciled: result.value.reconciled };
 }

@@ -20,6 +20,7 @@ import { createSendGate, type SendGate } from './gate';
 import { driversByIds, findCarrier, messages, messagesByIds, applyDelivery, campaigns } from './records';
 import { finishSlice } from './lifecycle';
 import type { SmsProvider } from './provider';
+import { observed } from '../util/lists';
 
 export interface SenderOptions {
   readonly provider: SmsProvider;
@@ -87,12 +88,6 @@ interface PreparedWave {
 interface DeliveredWave {
   readonly records: readonly SMSMessage[];
   readonly deliveries: readonly Delivery[];
-}
-
-/** Attaches a no-op handler so a promise awaited later never counts as an unhandled rejection. */
-function observed<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
 }
 
 class CampaignSender {

@@ -1,4 +1,4 @@
-/** List helpers the batch paths share (no Wix modules: usable from the pure core and the platform). */
+/** Helpers the batch paths share (no Wix modules: usable from the pure core and the platform). */
 
 /** Consecutive slices of at most `size` items (bulk calls take ≤ 1000). */
 export function chunk<T>(list: readonly T[], size: number): T[][] {
@@ -17,4 +17,10 @@ export function groupBy<T>(list: readonly T[], key: (t: T) => string): Map<strin
     else out.set(k, [item]);
   }
   return out;
+}
+
+/** Attaches a no-op handler so a promise awaited later never counts as an unhandled rejection. */
+export function observed<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
