@@ -10,6 +10,8 @@
  * minute → WDE0014, 5 s per request → WDE0028) for the run. The campaign is created and sent
  * (scheduled one second ahead) by the web methods as the demo recruiter, then sent by
  * `runEmailScheduler` (one run, default 9-minute budget).
+ * The campaign runs in a process with the heap Node gives Wix's smallest backend container (400 MB
+ * RAM → 259 MB heap, see lib/container.ts); the simulator and the data emulator keep the host's defaults.
  * Run: `npx tsx bench/email-campaign.bench.ts` (figures → bench/results/email-campaign.json).
  * Env: EMAIL_BENCH_DRIVERS (100000), EMAIL_BENCH_STRICT (1), EMAIL_BENCH_DATA (process | thread | inline).
  */
@@ -33,6 +35,7 @@ import { createEmailCampaign, sendEmailCampaign, updateEmailCampaign } from '../
 import { configureSendGrid } from '../src/backend/providers';
 import { peakRssMb, sampleRss, writeResults } from './lib/results';
 import { startSendGridSimulatorProcess, type SendGridSimulatorProcess } from './lib/sendgrid-sim-process';
+import { CONTAINER_CHILD_FLAG, heapLimitMb, hostExecArgv, insideBackendContainer, runInBackendContainer, WIX_BACKEND_CONTAINER } from './lib/container';
 
 const ANCHOR = Date.parse('2026-11-04T18:00:00Z');
 const WALL_START = Date.now();
@@ -188,7 +191,11 @@ async function campaign(store: BenchStore, sim: SendGridSimulatorProcess, recrui
   };
 }
 
-export async function run(options: { drivers?: number; strict?: boolean; data?: DataPlacement } = {}): Promise<Record<string, unknown>> {
+type RunOptions = { drivers?: number; strict?: boolean; data?: DataPlacement };
+
+/** In a process with the heap of Wix's backend container (see lib/container.ts). */
+export async function run(options: RunOptions = {}): Promise<Record<string, unknown>> {
+  if (!insideBackendContainer()) return runInBackendContainer(__filename, 'email-campaign', options);
   const drivers = options.drivers ?? 100_000;
   const strict = options.strict ?? true;
   const members = demoMembers();
@@ -198,7 +205,7 @@ export async function run(options: { drivers?: number; strict?: boolean; data?: 
   let sim: SendGridSimulatorProcess | null = null;
   try {
     const seedStart = performance.now();
-    const seedOut = execFileSync(process.execPath, [...process.execArgv, __filename, '--seed-child', dir, String(drivers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const seedOut = execFileSync(process.execPath, [...hostExecArgv(), __filename, '--seed-child', dir, String(drivers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const seeded = Number(seedOut.trim().split('\n').pop() ?? '0');
     const seedMs = Math.round(performance.now() - seedStart);
     const store = await openMeasuredStore(dir, strict, members, options.data ?? 'process');
@@ -217,6 +224,7 @@ export async function run(options: { drivers?: number; strict?: boolean; data?: 
       siteClock: new Date(ANCHOR).toISOString(),
       seedMs,
       strict,
+      backendContainer: { ...WIX_BACKEND_CONTAINER, heapLimitMb: heapLimitMb() },
       dataLayer: options.data ?? 'process',
       simulator: { process: 'separate (loopback)', webhook: 'off', engagement: 'none', messagesStored: simStats.messages, requestsAccepted: simStats.requests, rssMb: simStats.rssMb },
       campaign: c,
@@ -256,7 +264,8 @@ if (require.main === module && process.argv[2] === '--seed-child') {
     });
 } else if (require.main === module) {
   const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
-  run({ drivers: env('EMAIL_BENCH_DRIVERS', 100_000), strict: env('EMAIL_BENCH_STRICT', 1) !== 0, data: dataPlacement(process.env['EMAIL_BENCH_DATA']) })
+  const passed = process.argv[2] === CONTAINER_CHILD_FLAG ? (JSON.parse(process.argv[3] ?? '{}') as RunOptions) : null;
+  run(passed ?? { drivers: env('EMAIL_BENCH_DRIVERS', 100_000), strict: env('EMAIL_BENCH_STRICT', 1) !== 0, data: dataPlacement(process.env['EMAIL_BENCH_DATA']) })
     .then((f) => process.stdout.write(`${JSON.stringify(f, null, 2)}\n`))
     .catch((e: unknown) => {
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -13,6 +13,9 @@
  * The campaign is created and scheduled by the web methods as the demo recruiter, then sent by
  * `runSmsScheduler` (one run, default budget); delivery statuses are then reconciled in bulk
  * (`reconcilePendingStatuses`), counted separately.
+ * The campaign runs in a process with the heap Node gives Wix's smallest backend container (400 MB
+ * RAM → 259 MB heap, see lib/container.ts), and so does the bare loop; the simulator and the data
+ * emulator are services outside the container and keep the host's defaults.
  * Run: `npx tsx bench/sms-campaign.bench.ts` (figures → bench/results/sms-campaign.json).
  * Env: SMS_BENCH_DRIVERS (100000), SMS_BENCH_BARE (100000), SMS_BENCH_CONCURRENCY (20), SMS_BENCH_STRICT (1),
  * SMS_BENCH_DATA (process | thread | inline: where the data emulator runs during the measured run).
@@ -39,6 +42,7 @@ import { runSmsScheduler, type SchedulerReport } from '../src/backend/sms/schedu
 import { createSMSCampaign, scheduleSMSCampaign } from '../src/backend/smsCampaignService.web';
 import { peakRssMb, sampleRss, writeResults } from './lib/results';
 import { startSimulatorProcess, type SimulatorProcess } from './lib/twilio-sim-process';
+import { CONTAINER_CHILD_FLAG, heapLimitMb, hostExecArgv, insideBackendContainer, runInBackendContainer, WIX_BACKEND_CONTAINER } from './lib/container';
 
 const ANCHOR = Date.parse('2026-11-04T21:00:00Z');
 const WALL_START = Date.now();
@@ -286,7 +290,11 @@ async function campaign(emulator: BenchStore, client: TwilioClient, recruiter: L
   };
 }
 
-export async function run(options: { drivers?: number; bare?: number; concurrency?: number; strict?: boolean; data?: DataPlacement } = {}): Promise<Record<string, unknown>> {
+type RunOptions = { drivers?: number; bare?: number; concurrency?: number; strict?: boolean; data?: DataPlacement };
+
+/** In a process with the heap of Wix's backend container (see lib/container.ts); the bare loop's child inherits it. */
+export async function run(options: RunOptions = {}): Promise<Record<string, unknown>> {
+  if (!insideBackendContainer()) return runInBackendContainer(__filename, 'sms-campaign', options);
   const drivers = options.drivers ?? 100_000;
   const bareCount = options.bare ?? 100_000;
   const concurrency = options.concurrency ?? 20;
@@ -299,7 +307,7 @@ export async function run(options: { drivers?: number; bare?: number; concurrenc
   try {
     // Seeded in a child process: the generator's datasets and garbage stay out of this process's RSS.
     const seedStart = performance.now();
-    const seedOut = execFileSync(process.execPath, [...process.execArgv, __filename, '--seed-child', dir, String(drivers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const seedOut = execFileSync(process.execPath, [...hostExecArgv(), __filename, '--seed-child', dir, String(drivers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const seeded = Number(seedOut.trim().split('\n').pop() ?? '0');
     const seedMs = Math.round(performance.now() - seedStart);
     const emulator = await openMeasuredStore(dir, strict, members, options.data ?? 'process');
@@ -328,6 +336,7 @@ export async function run(options: { drivers?: number; bare?: number; concurrenc
       seedMs,
       concurrency,
       strict,
+      backendContainer: { ...WIX_BACKEND_CONTAINER, heapLimitMb: heapLimitMb() },
       dataLayer: options.data ?? 'process',
       simulator: { process: 'separate (loopback)', mpsPerSender: 1_000_000, webhooks: 'none (no StatusCallback; reconcile tracking)', messagesStored: simStats.messages, rssMb: simStats.rssMb },
       bareLoop: bare,
@@ -376,7 +385,8 @@ if (require.main === module && process.argv[2] === '--bare-child') {
     });
 } else if (require.main === module) {
   const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
-  run({ drivers: env('SMS_BENCH_DRIVERS', 100_000), bare: env('SMS_BENCH_BARE', 100_000), concurrency: env('SMS_BENCH_CONCURRENCY', 20), strict: env('SMS_BENCH_STRICT', 1) !== 0, data: dataPlacement(process.env['SMS_BENCH_DATA']) })
+  const passed = process.argv[2] === CONTAINER_CHILD_FLAG ? (JSON.parse(process.argv[3] ?? '{}') as RunOptions) : null;
+  run(passed ?? { drivers: env('SMS_BENCH_DRIVERS', 100_000), bare: env('SMS_BENCH_BARE', 100_000), concurrency: env('SMS_BENCH_CONCURRENCY', 20), strict: env('SMS_BENCH_STRICT', 1) !== 0, data: dataPlacement(process.env['SMS_BENCH_DATA']) })
     .then((f) => process.stdout.write(`${JSON.stringify(f, null, 2)}\n`))
     .catch((e: unknown) => {
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -5,6 +5,7 @@
  * Parent side: `startSimProcess(file, options)`; child side: `serveSimProcess(file, start)` in that file.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { hostExecArgv } from './container';
 
 const CHILD_FLAG = '--sim-child';
 
@@ -30,7 +31,7 @@ type Reply = { readonly id: number; readonly stats?: Record<string, number> } | 
 
 /** Forks `file` (a module that calls `serveSimProcess`) with `options`, resolving once its simulator listens. */
 export function startSimProcess<O, S>(file: string, options: O): Promise<SimProcess<S>> {
-  const child: ChildProcess = fork(file, [CHILD_FLAG, JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(file, [CHILD_FLAG, JSON.stringify(options)], { execArgv: hostExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let nextId = 1;
   const waiting = new Map<number, (reply: Reply) => void>();
   const call = (op: Request['op']): Promise<Reply> =>

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   closestVariableName,
+  compileTemplate,
   escapeHtml,
   formatPayRange,
   parseTemplate,
@@ -175,6 +176,30 @@ describe('renderTemplate', () => {
   it('subjects: CR/LF in values become a space (no header injection)', () => {
     const r = renderTemplate({ template: 'Welcome to {{carrierName}}', channel: 'email_subject', values: { carrierName: 'ACME\r\nBcc: victim@example.com\u2028x' } });
     expect(r).toMatchObject({ ok: true, text: 'Welcome to ACME Bcc: victim@example.com x' });
+  });
+});
+
+describe('compileTemplate', () => {
+  it('parses a template once per channel and text, and renders it for many recipients as renderTemplate does', () => {
+    const template = 'Hi {{firstName|there}}, {{carrierName}} <b>{{homeCity}}</b>';
+    const sms = compileTemplate(template, 'sms');
+    expect(compileTemplate(template, 'sms')).toBe(sms);
+    expect(compileTemplate(template, 'email_html')).not.toBe(sms);
+    for (const values of [{ firstName: 'Ann', carrierName: 'ACME', homeCity: 'A&B' }, { carrierName: 'X', homeCity: 'Y' }, { firstName: 'Bo' }]) {
+      for (const channel of ['sms', 'email_html'] as const) {
+        expect(compileTemplate(template, channel).render(values)).toEqual(renderTemplate({ template, channel, values }));
+      }
+    }
+    expect(compileTemplate(template, 'email_html').render({ firstName: 'A', carrierName: 'C', homeCity: 'A&B' })).toMatchObject({ text: 'Hi A, C <b>A&amp;B</b>' });
+  });
+
+  it('a broken template renders its error for every recipient; many templates stay bounded without changing results', () => {
+    expect(compileTemplate('Hi {{frstName}}', 'sms').render({ firstName: 'A' })).toMatchObject({ ok: false, missing: [], reason: expect.stringContaining('template error') });
+    const first = compileTemplate('T0 {{firstName}}', 'sms');
+    for (let i = 1; i < 300; i += 1) expect(compileTemplate(`T${i} {{firstName}}`, 'sms').render({ firstName: 'Z' })).toMatchObject({ text: `T${i} Z` });
+    const again = compileTemplate('T0 {{firstName}}', 'sms');
+    expect(again).not.toBe(first);
+    expect(again.render({ firstName: 'Q' })).toEqual(first.render({ firstName: 'Q' }));
   });
 });
 

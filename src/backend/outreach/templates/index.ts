@@ -8,7 +8,7 @@ export {
   type TemplateProblem,
   type TemplateProblemCode,
 } from './parse';
-export { renderTemplate, resolveVariableValue, escapeHtml, escapeValue, singleLine, type RenderTemplateInput, type RenderResult } from './render';
+export { renderTemplate, compileTemplate, resolveVariableValue, escapeHtml, escapeValue, singleLine, type RenderTemplateInput, type RenderResult, type CompiledTemplate } from './render';
 export {
   templateValuesFor,
   formatPayRange,

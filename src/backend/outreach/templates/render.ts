@@ -32,39 +32,71 @@ export type RenderResult =
     };
 
 export function renderTemplate(input: RenderTemplateInput): RenderResult {
-  const { template, channel, values, defaults } = input;
+  return compileTemplate(input.template, input.channel).render(input.values, input.defaults);
+}
+
+/** A template validated and tokenised once, rendered for many recipients. */
+export interface CompiledTemplate {
+  render(values: TemplateValues, defaults?: TemplateValues): RenderResult;
+}
+
+/** Recently compiled templates by channel and text: a campaign renders one template (or a few variants) thousands of times. */
+const compiled = new Map<string, CompiledTemplate>();
+const COMPILED_KEPT = 128;
+
+/** The template checked and parsed once (cached by channel and text); its `render` follows {@link renderTemplate}. */
+export function compileTemplate(template: string, channel: TemplateChannel): CompiledTemplate {
+  const key = `${channel}\u0000${template}`;
+  const hit = compiled.get(key);
+  if (hit) return hit;
+  const made = compile(template, channel);
+  if (compiled.size >= COMPILED_KEPT) {
+    const oldest = compiled.keys().next();
+    if (!oldest.done) compiled.delete(oldest.value);
+  }
+  compiled.set(key, made);
+  return made;
+}
+
+function compile(template: string, channel: TemplateChannel): CompiledTemplate {
   const errors = validateTemplate(template, channel).filter((p) => p.severity === 'error');
   if (errors.length > 0) {
-    return { ok: false, missing: [], reason: `template error: ${errors.map((e) => e.message).join(' ')}`, problems: errors };
+    const broken: RenderResult = { ok: false, missing: [], reason: `template error: ${errors.map((e) => e.message).join(' ')}`, problems: errors };
+    return { render: () => broken };
   }
-  const missing: string[] = [];
-  const defaulted: TemplateVariableName[] = [];
-  let out = '';
-  for (const token of parseTemplate(template)) {
-    switch (token.kind) {
-      case 'text':
-        out += token.text;
-        break;
-      case 'malformed':
-        // validateTemplate reported every malformed token as an error above.
-        return { ok: false, missing: [], reason: `template error near "${token.raw}"` };
-      case 'variable': {
-        const name = token.name as TemplateVariableName; // validated above
-        const resolved = resolveVariableValue(name, values, token.defaultText, defaults);
-        if (resolved === null) {
-          if (!missing.includes(name)) missing.push(name);
-          break;
+  const tokens = parseTemplate(template);
+  return {
+    render(values: TemplateValues, defaults?: TemplateValues): RenderResult {
+      const missing: string[] = [];
+      const defaulted: TemplateVariableName[] = [];
+      let out = '';
+      for (const token of tokens) {
+        switch (token.kind) {
+          case 'text':
+            out += token.text;
+            break;
+          case 'malformed':
+            // validateTemplate reported every malformed token as an error above.
+            return { ok: false, missing: [], reason: `template error near "${token.raw}"` };
+          case 'variable': {
+            const name = token.name as TemplateVariableName; // validated above
+            const resolved = resolveVariableValue(name, values, token.defaultText, defaults);
+            if (resolved === null) {
+              if (!missing.includes(name)) missing.push(name);
+              break;
+            }
+            if (resolved.defaulted && !defaulted.includes(name)) defaulted.push(name);
+            out += escapeValue(resolved.value, channel);
+            break;
+          }
+          default:
+            return assertNever(token);
         }
-        if (resolved.defaulted && !defaulted.includes(name)) defaulted.push(name);
-        out += escapeValue(resolved.value, channel);
-        break;
       }
-      default:
-        return assertNever(token);
-    }
-  }
-  if (missing.length > 0) return { ok: false, missing, reason: `missing ${missing.join(', ')}` };
-  return { ok: true, text: out, defaulted };
+      if (missing.length > 0) return { ok: false, missing, reason: `missing ${missing.join(', ')}` };
+      return { ok: true, text: out, defaulted };
+    },
+  };
 }
 
 /**
