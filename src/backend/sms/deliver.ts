@@ -38,6 +38,34 @@ export interface DeliveryOptions {
   readonly backoffMs: (attempt: number) => number;
   /** Asked right before every provider call (see gate.ts); none: always open. */
   readonly gate?: SendGate;
+  /** Provider calls in flight, shared by overlapping waves (see {@link createSlots}); none: `concurrency` per wave. */
+  readonly slots?: Slots;
+}
+
+/** A counting semaphore for provider calls: overlapping waves together stay within one bound. */
+export interface Slots {
+  /** `null` when a slot was free and is now taken; otherwise resolves once one is handed over. */
+  acquire(): Promise<void> | null;
+  release(): void;
+}
+
+export function createSlots(size: number): Slots {
+  let free = Math.max(1, size);
+  const waiting: (() => void)[] = [];
+  return {
+    acquire() {
+      if (free > 0) {
+        free -= 1;
+        return null;
+      }
+      return new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release() {
+      const next = waiting.shift();
+      if (next) next();
+      else free += 1;
+    },
+  };
 }
 
 export const realSleep = (ms: number): Promise<void> => (ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms)));
@@ -134,6 +162,8 @@ async function deliverOne(provider: SmsProvider, sms: OutboundSms, options: Deli
 /**
  * Sends a wave. `reconcile` lists the ids left `sending` by an earlier run: they are looked up
  * before anything is sent. Any error that is not a provider failure aborts the wave (and the run).
+ * `onDispatched` is called once every message has been taken by a worker (the last calls may still
+ * be running): the next wave may start then, sharing `options.slots`.
  */
 export async function deliverWave(input: {
   provider: SmsProvider;
@@ -141,6 +171,7 @@ export async function deliverWave(input: {
   reconcile: ReadonlySet<string>;
   options: DeliveryOptions;
   recordedElsewhere?: (sid: string) => Promise<boolean>;
+  onDispatched?: () => void;
 }): Promise<Delivery[]> {
   const { provider, messages, reconcile, options } = input;
   const seen = new Set<string>();
@@ -148,22 +179,39 @@ export async function deliverWave(input: {
   const results: Delivery[] = new Array<Delivery>(messages.length);
   let nextIndex = 0;
   let aborted: unknown = null;
+  let dispatched = false;
+  const dispatchedAll = (): void => {
+    if (dispatched) return;
+    dispatched = true;
+    input.onDispatched?.();
+  };
+  const { slots } = options;
   const worker = async (): Promise<void> => {
     while (aborted === null) {
+      const waiting = slots?.acquire();
+      if (waiting) await waiting;
       const index = nextIndex;
       nextIndex += 1;
       const sms = messages[index];
-      if (!sms) return;
+      if (!sms || aborted !== null) {
+        slots?.release();
+        dispatchedAll();
+        return;
+      }
+      if (index === messages.length - 1) dispatchedAll();
       try {
         results[index] = await deliverOne(provider, sms, options, reconcile.has(sms.id), claims);
       } catch (error) {
         aborted ??= error;
         throw error;
+      } finally {
+        slots?.release();
       }
     }
   };
   const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, messages.length)) }, () => worker());
   const settled = await Promise.allSettled(workers);
+  dispatchedAll();
   if (aborted !== null || settled.some((s) => s.status === 'rejected')) throw aborted;
   return results;
 }

@@ -14,7 +14,7 @@ import { driverSourceAdapter } from '../adapters/driverSource';
 import { decideContactBatch, streamAudience, type AudiencePorts, type ComplianceStore, type ContactDecision } from '../outreach';
 import { now as clockNow } from '../platform';
 import { composeMessage, runPrefix, type NewSmsMessage } from './compose';
-import { createPacer, deliverWave, jitteredBackoff, realSleep, type Delivery, type DeliveryOptions, type OutboundSms } from './deliver';
+import { createPacer, createSlots, deliverWave, jitteredBackoff, realSleep, type Delivery, type DeliveryOptions, type OutboundSms } from './deliver';
 import { applyDeliveryEffects } from './effects';
 import { createSendGate, type SendGate } from './gate';
 import { driversByIds, findCarrier, messages, messagesByIds, applyDelivery, campaigns } from './records';
@@ -113,6 +113,7 @@ class CampaignSender {
       backoffMs: options.backoffMs ?? jitteredBackoff(250, 4_000),
       pacer: createPacer({ perMinute: campaign.rate_limit, senderPerSecond: options.senderPerSecond ?? null, sleep }),
       gate: this.gate,
+      slots: createSlots(options.concurrency ?? 20),
     };
     this.waveSize = waveSizeFor(campaign.rate_limit, options.waveSeconds ?? 5);
   }
@@ -156,8 +157,11 @@ class CampaignSender {
   }
 
   /** Provider calls for records already written as `sending`; `reconcile` ids are looked up first. */
-  async deliver(wave: PreparedWave): Promise<DeliveredWave> {
-    if (wave.records.length === 0) return { records: [], deliveries: [] };
+  async deliver(wave: PreparedWave, onDispatched?: () => void): Promise<DeliveredWave> {
+    if (wave.records.length === 0) {
+      onDispatched?.();
+      return { records: [], deliveries: [] };
+    }
     const deliveries = await deliverWave({
       provider: this.options.provider,
       messages: wave.records.map((r) => this.outbound(r, wave.at)),
@@ -165,8 +169,20 @@ class CampaignSender {
       options: this.delivery,
       // Rare path (a lookup after a kill or a timeout): one read per candidate sid.
       recordedElsewhere: async (sid) => (await messages().count((q) => q.eq('twilio_sid', sid))) > 0,
+      ...(onDispatched ? { onDispatched } : {}),
     });
     return { records: wave.records, deliveries };
+  }
+
+  /** A wave on the wire: `dispatched` once its last message has started, `done` once every call ended. */
+  startDelivery(wave: PreparedWave): { readonly dispatched: Promise<void>; readonly done: Promise<DeliveredWave> } {
+    let signal: () => void = () => undefined;
+    const dispatched = new Promise<void>((resolve) => {
+      signal = resolve;
+    });
+    const done = observed(this.deliver(wave, signal));
+    // An aborted wave never signals; its error is what the caller sees.
+    return { dispatched: Promise.race([dispatched, done.then(() => undefined)]), done };
   }
 
   /** One bulk status update for a delivered wave, then its ContactEvents and driver effects. */
@@ -298,19 +314,24 @@ class CampaignSender {
 }
 
 /**
- * The audience waves, pipelined: wave N+1 is decided and written while wave N is being sent, and
- * wave N is recorded while wave N+1 is being sent. Whatever ends the loop (done, paused, out of
- * time, an error), the wave in flight is finished and recorded before this returns or throws.
+ * The audience waves, pipelined: wave N+1 is decided and written while wave N is being sent, starts
+ * on the wire as soon as wave N's last message has started (the two share the sender's bound on
+ * calls in flight, so no wave drains the pipe before the next fills it), and wave N is recorded once
+ * its calls have ended, in wave order. Whatever ends the loop (done, paused, out of time, an error),
+ * the waves in flight are finished and recorded before this returns or throws.
  */
 async function sendAudience(sender: CampaignSender, pages: AsyncIterable<{ readonly drivers: readonly DriverProfile[] }>): Promise<{ stop: SliceOutcome | null; done: boolean }> {
-  let delivering: Promise<DeliveredWave> | null = null;
+  let delivering: ReturnType<CampaignSender['startDelivery']> | null = null;
   let recording: Promise<void> = Promise.resolve();
-  /** Waits for the wave in flight and queues its recording; false when the gate closed during it. */
+  /** Waits until the wave on the wire has started its last call and queues its recording; false when the gate closed. */
   const settle = async (): Promise<boolean> => {
     if (delivering) {
-      const delivered = await delivering;
+      const { dispatched, done } = delivering;
       delivering = null;
-      recording = observed(recording.then(() => sender.record(delivered)));
+      recording = observed(recording.then(async () => sender.record(await done)));
+      await dispatched;
+      // A wave that failed stops the run here rather than after the next one.
+      await Promise.race([done, Promise.resolve()]);
     }
     return !sender.gate.closed;
   };
@@ -323,18 +344,19 @@ async function sendAudience(sender: CampaignSender, pages: AsyncIterable<{ reado
       const prepared = await sender.prepare(page.drivers);
       if (!(await settle())) {
         stop = 'paused';
+        await recording;
         await sender.holdUnsent(prepared);
         break;
       }
-      delivering = observed(sender.deliver(prepared));
+      delivering = sender.startDelivery(prepared);
     }
     if (!(await settle())) stop = 'paused';
     await recording;
   } finally {
     // An error ends the run: still never leave provider calls running or a sent wave unrecorded.
     if (delivering) {
-      const delivered = await (delivering as Promise<DeliveredWave>).catch(() => null);
-      if (delivered) recording = recording.then(() => sender.record(delivered));
+      const { done: last } = delivering as { done: Promise<DeliveredWave> };
+      recording = recording.then(async () => sender.record(await last));
     }
     await recording.catch(() => undefined);
   }
