@@ -8,9 +8,14 @@
  * SendGrid's framing (events joined with ",\r\n", signed ECDSA P-256 over timestamp + body): the
  * mix of a busy hour — delivered, a few processed / deferred, opens (40 % by privacy proxies),
  * clicks, and a handful of hard / soft bounces, blocks, drops, spam reports, unsubscribes and group
- * unsubscribes. Figures: wall time of the handler call (median / max over the runs), data requests
- * per batch (emulator stats), the body size (Wix caps http-function bodies at 512 KB); also an
- * engagement-only batch (no suppressions) and a replay of the last batch.
+ * unsubscribes. The events carry exactly what our mail carries: the message ids the campaign sender
+ * writes (`emailMessageId`, a Wix-style UUID campaign id), the custom_args and categories it sends
+ * (`emailCustomArgs`, `categoriesFor`), and SendGrid's own fields at their real sizes (base64
+ * sg_event_ids of ~60 characters, filter-suffixed sg_message_ids, real user agents).
+ * Figures: wall time of the handler call (median / max over the runs), data requests per batch
+ * (emulator stats), the body size (Wix caps http-function bodies at 512 KB); also an engagement-only
+ * batch (no suppressions), a replay of the last batch, and the follow-up job that applies the
+ * suppressions' side effects afterwards (`processEmailSuppressions`).
  *
  * The data emulator runs in its own process by default (as Wix Data is served outside the site's
  * backend container); `SG_BENCH_DATA=inline` runs it on this thread.
@@ -32,6 +37,8 @@ import { DEFAULT_CREDENTIALS, localSendGridWebhookKey, sendGridEventBatchBody, s
 import { DEMO_CARRIER_DOT } from '../local/seed/demo-entities';
 import { emulatedCollectionConfigs } from '../src/backend/collections/registry';
 import type { EmailMessage } from '../src/backend/collections/email';
+import { categoriesFor, emailCustomArgs, emailMessageId } from '../src/backend/email/compose';
+import { processEmailSuppressions } from '../src/backend/email/suppressionEffects';
 import * as hooks from '../src/backend/data';
 import { post_sendgrid } from '../src/backend/http-functions';
 import { medianMs, sampleRss, writeResults } from './lib/results';
@@ -42,7 +49,8 @@ const clock = { now: (): number => ANCHOR + (Date.now() - WALL_START) };
 const JOB: CallContext = { identity: { memberId: null, roles: ['Admin'] }, elevated: true, kind: 'job', deadline: null };
 const HTTP: CallContext = { identity: { memberId: null, roles: [] }, elevated: false, kind: 'httpFunction', deadline: null };
 const SECRETS: Readonly<Record<string, string>> = { SENDGRID_WEBHOOK_PUBLIC_KEY: DEFAULT_CREDENTIALS.sendgrid.webhookPublicKey };
-const CAMPAIGN = 'bench-email-campaign';
+/** A campaign id as Wix generates item ids (a UUID): the message ids, hence the custom args, are as long as in production. */
+const CAMPAIGN = '6f1c2a9e-3b7d-4c58-9e41-0d2b7a5c8f13';
 const MESSAGES_PER_BATCH = 640;
 const BODY_LIMIT = 512 * 1024;
 
@@ -78,7 +86,7 @@ async function seed(dir: string, drivers: number): Promise<{ messages: number; t
     await runInCall(JOB, () => store.items.bulkInsert('DriverProfiles', page));
     const messages: EmailMessage[] = page.flatMap((d) => {
       if (!d.email) return [];
-      const target = { id: `${CAMPAIGN}.r1.${d._id}`, email: d.email, sgId: `Xreq${String(Math.floor(targets.length / 1000)).padStart(5, '0')}abcdefghijklm` };
+      const target = { id: emailMessageId(CAMPAIGN, 1, d.email), email: d.email, sgId: `Xreq${String(Math.floor(targets.length / 1000)).padStart(5, '0')}abcdefghijklm` };
       targets.push(target);
       return [{ _id: target.id, campaign_id: CAMPAIGN, carrier_dot: DEMO_CARRIER_DOT, driver_id: d._id, email_address: d.email, subject: 'Regional CDL-A lanes, home weekly', sendgrid_id: target.sgId, status: 'sent', sent_at: sentAt, opened: false, open_count: 0, clicked: false, click_count: 0, clicked_links: [], unsubscribed: false, spam_reported: false }];
     });
@@ -102,22 +110,33 @@ async function openMeasured(dir: string, placement: 'process' | 'inline'): Promi
 
 type Kind = 'delivered' | 'processed' | 'deferred' | 'bounce' | 'soft' | 'blocked' | 'dropped';
 
-/** One wire event as SendGrid posts it: our custom args flattened, SendGrid's fields, the event's own fields. */
+/** SendGrid's current sg_event_id: base64 of `<event>-<n>-<number>-<id>` (~60 characters). */
+function sgEventId(event: string, seq: string, sgId: string): string {
+  return Buffer.from(`${event}-0-${seq.padStart(8, '0')}-${sgId}`, 'utf8').toString('base64').replace(/=+$/, '');
+}
+
+/** One wire event as SendGrid posts it: the custom args and categories our sender puts on the mail, SendGrid's fields, the event's own fields. */
 function wire(m: Target, event: string, at: number, seq: string, extra: Record<string, unknown>): Record<string, unknown> {
   return {
-    message_id: m.id,
-    campaign_id: CAMPAIGN,
-    carrier_dot: DEMO_CARRIER_DOT,
+    ...emailCustomArgs({ messageId: m.id, carrierDot: DEMO_CARRIER_DOT }),
     email: m.email,
     timestamp: Math.floor(at / 1000),
-    'smtp-id': `<${m.sgId}@ismtpd0105p1las1.sendgrid.net>`,
+    'smtp-id': `<${m.sgId}@geopod-ismtpd-3-0>`,
     event,
-    category: ['campaign', `carrier-${DEMO_CARRIER_DOT}`],
-    sg_event_id: `${seq}${'x'.repeat(Math.max(0, 22 - seq.length))}`,
-    sg_message_id: `${m.sgId}.filterdrecv-7bf8c6bb5-q2c8z-1-6720B2C4-${seq}.0`,
+    category: categoriesFor('campaign'),
+    sg_event_id: sgEventId(event, seq, m.sgId),
+    sg_message_id: `${m.sgId}.recvd-5d8fb8b8c-jnz8m-1-6720B2C4-${seq}.0`,
     ...extra,
   };
 }
+
+/** User agents as they arrive: Gmail's image proxy and Apple's privacy proxy (machine opens), desktop and phone mail clients. */
+const AGENTS = {
+  gmailProxy: 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)',
+  appleProxy: 'Mozilla/5.0',
+  desktop: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
+  phone: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
+} as const;
 
 /** A 1000-event batch about `ids` (a busy hour's mix), or engagement only. */
 function batchFor(targets: readonly Target[], run: number, mix: 'realistic' | 'engagement'): Record<string, unknown>[] {
@@ -157,7 +176,7 @@ function batchFor(targets: readonly Target[], run: number, mix: 'realistic' | 'e
   for (let i = 0; i < actions; i += 1) {
     const m = delivered[i * 50];
     if (!m) continue;
-    const [event, extra] = i < 3 ? ['spamreport', {}] : i < 6 ? ['unsubscribe', {}] : ['group_unsubscribe', { asm_group_id: 4821, useragent: 'Mozilla/5.0', ip: '73.12.4.9', url: 'https://u.example/asm' }];
+    const [event, extra] = i < 3 ? ['spamreport', {}] : i < 6 ? ['unsubscribe', {}] : ['group_unsubscribe', { asm_group_id: 4821, useragent: AGENTS.desktop, ip: '73.12.4.9', url: 'https://u12345678.ct.sendgrid.net/asm/unsubscribe/?user_id=12345678&data=abcdefghijklmnopqrstuvwxyz0123456789' }];
     events.push(wire(m, event, at + 5_000, seq(), extra));
   }
   while (events.length < 1000) {
@@ -167,8 +186,8 @@ function batchFor(targets: readonly Target[], run: number, mix: 'realistic' | 'e
     const machine = !click && rng() < 0.4;
     events.push(
       click
-        ? wire(m, 'click', at + 10_000, seq(), { useragent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)', ip: '73.12.4.9', url: `https://jobs.example/apply/${Math.floor(rng() * 4)}?utm_source=email`, url_offset: { index: 0, type: 'html' } })
-        : wire(m, 'open', at + 8_000, seq(), { useragent: machine ? 'Mozilla/5.0' : 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)', ip: machine ? '17.58.0.1' : '73.12.4.9', sg_machine_open: machine }),
+        ? wire(m, 'click', at + 10_000, seq(), { useragent: AGENTS.phone, ip: '73.12.4.9', url: `https://jobs.lonestarfreight.example/apply/${Math.floor(rng() * 4)}?utm_source=email&utm_campaign=regional`, url_offset: { index: 0, type: 'html' } })
+        : wire(m, 'open', at + 8_000, seq(), machine ? { useragent: rng() < 0.5 ? AGENTS.appleProxy : AGENTS.gmailProxy, ip: '17.58.0.1', sg_machine_open: true } : { useragent: rng() < 0.5 ? AGENTS.desktop : AGENTS.phone, ip: '73.12.4.9', sg_machine_open: false }),
     );
   }
   // SendGrid's batches interleave messages and event types.
@@ -217,14 +236,15 @@ async function post(store: BenchStore, events: readonly unknown[]): Promise<Post
 }
 
 /**
- * The webhook's own requests (receipts insert and, with group events, the receipts read; one
- * EmailMessages read and one bulkUpdate) vs the shared suppression function's (everything else).
+ * Where a batch's requests go: receipts (insert; with group events, one read), EmailMessages (one read,
+ * one bulkUpdate), EmailSuppressions (one bulkSave, no read), anything else (none expected: the
+ * driver mirror, unsent email and sequence exits are the follow-up job's).
  */
-function splitOf(p: Post | undefined): { webhook: number; suppressEmailAddresses: number } {
-  if (!p) return { webhook: 0, suppressEmailAddresses: 0 };
-  const receipts = p.byCollection['SendGridEventReceipts'];
-  const own = (receipts?.reads ?? 0) + (receipts?.writes ?? 0) + 2;
-  return { webhook: own, suppressEmailAddresses: p.reads + p.writes - own };
+function splitOf(p: Post | undefined): { receipts: number; emailMessages: number; emailSuppressions: number; other: number } {
+  if (!p) return { receipts: 0, emailMessages: 0, emailSuppressions: 0, other: 0 };
+  const of = (id: string): number => (p.byCollection[id]?.reads ?? 0) + (p.byCollection[id]?.writes ?? 0);
+  const [receipts, emailMessages, emailSuppressions] = [of('SendGridEventReceipts'), of('EmailMessages'), of('EmailSuppressions')];
+  return { receipts, emailMessages, emailSuppressions, other: p.reads + p.writes - receipts - emailMessages - emailSuppressions };
 }
 
 export async function run(options: { drivers?: number; runs?: number; data?: 'process' | 'inline' } = {}): Promise<Record<string, unknown>> {
@@ -251,29 +271,50 @@ export async function run(options: { drivers?: number; runs?: number; data?: 'pr
     const engagement = await post(store, batchFor(window(runs + 1), runs + 1, 'engagement'));
     const replay = await post(store, last);
     const replayTimes = await medianMs(5, () => runInCall(HTTP, () => post_sendgrid(requestOf(sendGridEventBatchBody(last)))));
+    // The follow-up job, once, for every suppression the runs queued (as its 5-minute schedule would).
+    await store.resetStats();
+    const followStart = performance.now();
+    const followUp = await runInCall(JOB, () => processEmailSuppressions());
+    const followMs = round(performance.now() - followStart, 1);
+    const followStats = await store.stats();
     await store.close();
     const times = batches.map((b) => b.ms).sort((a, b) => a - b);
     const requests = batches.map((b) => b.reads + b.writes);
     const median = times[Math.floor(times.length / 2)] ?? 0;
     const max = times[times.length - 1] ?? 0;
     const maxRequests = Math.max(...requests);
+    const bytes = batches.map((b) => b.bytes);
+    const maxBytes = Math.max(...bytes);
+    const sampleArgs = emailCustomArgs({ messageId: seeded.targets[0]?.id ?? '', carrierDot: DEMO_CARRIER_DOT });
     const figures = {
       drivers,
       emailMessages: seeded.messages,
       seedMs,
       dataLayer: placement,
-      batch: { events: 1000, messages: MESSAGES_PER_BATCH, mix: 'delivered, processed, deferred, opens (40 % machine), clicks; hard / soft bounces, blocks, drops; 3 spam reports, 3 unsubscribes, 2 group unsubscribes', bodyBytes: batches[0]?.bytes ?? 0, underWixBodyLimit: (batches[0]?.bytes ?? 0) <= BODY_LIMIT },
+      batch: {
+        events: 1000,
+        messages: MESSAGES_PER_BATCH,
+        mix: 'delivered, processed, deferred, opens (40 % machine), clicks; hard / soft bounces, blocks, drops; 3 spam reports, 3 unsubscribes, 2 group unsubscribes',
+        bodyBytes: maxBytes,
+        bodyBytesMin: Math.min(...bytes),
+        bytesPerEvent: Math.round(maxBytes / 1000),
+        wixBodyLimit: BODY_LIMIT,
+        underWixBodyLimit: maxBytes <= BODY_LIMIT,
+        customArgs: { sample: sampleArgs, bytesPerEvent: JSON.stringify(sampleArgs).length - 2, categories: categoriesFor('campaign') },
+      },
       runs,
       ms: { median, max, all: batches.map((b) => b.ms) },
       statuses: [...new Set(batches.map((b) => b.status))],
       dataRequestsPerBatch: { max: maxRequests, min: Math.min(...requests), typical: { reads: batches[0]?.reads, writes: batches[0]?.writes, byCollection: batches[0]?.byCollection }, split: splitOf(batches[0]) },
       engagementOnlyBatch: { ms: engagement.ms, reads: engagement.reads, writes: engagement.writes, byCollection: engagement.byCollection },
       replayedBatch: { ms: replay.ms, msMedianOf5: replayTimes.median, reads: replay.reads, writes: replay.writes, byCollection: replay.byCollection },
+      followUpJob: { suppressionItems: followUp.items, ms: followMs, reads: followStats.reads, writes: followStats.writes, driversUpdated: followUp.driversUpdated, emailsCanceled: followUp.emailsCanceled, enrollmentsExited: followUp.enrollmentsExited, byCollection: followStats.byCollection },
       targets: {
         medianMs: { value: median, target: 500, met: median <= 500 },
         maxMs: { value: max, target: 500, met: max <= 500 },
         dataRequestsEngagementBatch: { value: engagement.reads + engagement.writes, target: 5, met: engagement.reads + engagement.writes <= 5 },
         dataRequestsWithSuppressions: { value: maxRequests, target: 5, met: maxRequests <= 5 },
+        bodyUnderWixLimit: { value: maxBytes, target: BODY_LIMIT, met: maxBytes <= BODY_LIMIT },
       },
     };
     const path = writeResults('sendgrid-webhook', figures);

@@ -15,12 +15,16 @@
  * The site clock is a weekday afternoon (Wed 2026-11-04 21:00Z: 16:00 Eastern … 11:00 Hawaii), so
  * the 9–20 recipient-time SMS window holds nobody.
  * Run: `npx tsx bench/sequence-steps.bench.ts` (figures → bench/results/sequence-steps.json).
- * Env: SEQ_BENCH_ENROLLMENTS (100000), SEQ_BENCH_DUE_EVERY (10), SEQ_BENCH_STRICT (1).
+ * Env: SEQ_BENCH_ENROLLMENTS (100000), SEQ_BENCH_DUE_EVERY (10), SEQ_BENCH_STRICT (1); only a run at
+ * the defaults (freshly seeded) writes the results file. While iterating: SEQ_BENCH_FIXTURE=<dir>
+ * copies `<dir>/wix-data.sqlite` (written by `--seed-child <dir> <enrollments> <dueEvery>`) instead of
+ * seeding; SEQ_BENCH_TRACE=1 writes every data request and provider call with its start and end to
+ * /tmp/seq-trace.json. Figures also give the CPU of every process (site, data emulator, simulators).
  */
 import './lib/wix-shims';
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
@@ -88,6 +92,53 @@ function machineTicks(): { busy: number; total: number } {
     total += t + c.times.idle;
   }
   return { busy, total };
+}
+
+/** CPU ms (user + system) of this process's child processes by role, from /proc (Linux; empty elsewhere). */
+function childCpuMs(): Record<string, number> {
+  const out: Record<string, number> = {};
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return out;
+  }
+  for (const pid of entries) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== process.pid) continue;
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const role = cmd.includes('twilio-sim') ? 'twilioSimulator' : cmd.includes('sendgrid-sim') ? 'sendgridSimulator' : cmd.includes('data-process') ? 'dataEmulator' : `pid${pid}`;
+      // utime, stime: fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second).
+      out[role] = (out[role] ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/** SEQ_BENCH_TRACE=1 (iterating only): every data request and provider call with its start and end, to /tmp/seq-trace.json. */
+function startTrace(sms: { send: (...a: never[]) => Promise<unknown> }, email: { send: (...a: never[]) => Promise<unknown> }): { write: (start: number) => void } {
+  const events: { what: string; t0: number; t1: number }[] = [];
+  const timed = <A extends unknown[], R>(what: (args: A) => string, fn: (...args: A) => Promise<R>) =>
+    async function (this: unknown, ...args: A): Promise<R> {
+      const t0 = performance.now();
+      try {
+        return await fn.apply(this, args);
+      } finally {
+        events.push({ what: what(args), t0, t1: performance.now() });
+      }
+    };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { WorkerChannel } = require('../local/data/remote/channel') as { WorkerChannel: { prototype: { request: (body: { kind: string; name?: string; args?: { values?: unknown[] }; target?: { factory: string; args: { values?: unknown[] } } }) => Promise<unknown> } } };
+  const label = (body: { kind: string; name?: string; args?: { values?: unknown[] }; target?: { factory: string; args: { values?: unknown[] } } }): string =>
+    `data ${body.kind} ${String(body.target?.args.values?.[0] ?? body.args?.values?.[0] ?? '')} ${body.target?.factory ?? ''}.${body.name ?? ''}`;
+  WorkerChannel.prototype.request = timed(([b]) => label(b), WorkerChannel.prototype.request);
+  sms.send = timed(() => 'twilio send', sms.send.bind(sms));
+  email.send = timed(() => 'sendgrid send', email.send.bind(email));
+  return { write: (start) => writeFileSync('/tmp/seq-trace.json', JSON.stringify(events.map((e) => ({ ...e, t0: e.t0 - start, t1: e.t1 - start })))) };
 }
 
 function install(items: EmulatedItems): void {
@@ -196,7 +247,12 @@ export async function run(options: { enrollments?: number; dueEvery?: number; st
   let sendgrid: SendGridSimulatorProcess | null = null;
   try {
     const seedStart = performance.now();
-    const seedOut = execFileSync(process.execPath, [...process.execArgv, __filename, '--seed-child', dir, String(enrollments), String(dueEvery)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    // SEQ_BENCH_FIXTURE (iterating only): a directory whose wix-data.sqlite a `--seed-child` run of the same size wrote; copied instead of seeding.
+    const fixture = process.env['SEQ_BENCH_FIXTURE'];
+    if (fixture) copyFileSync(join(fixture, 'wix-data.sqlite'), join(dir, 'wix-data.sqlite'));
+    const seedOut = fixture
+      ? JSON.stringify({ drivers: enrollments, enrollments, due: Math.ceil(enrollments / dueEvery), fixture })
+      : execFileSync(process.execPath, [...process.execArgv, __filename, '--seed-child', dir, String(enrollments), String(dueEvery)], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const seeded = JSON.parse(seedOut.trim().split('\n').pop() ?? '{}') as { drivers: number; enrollments: number; due: number };
     const seedMs = Math.round(performance.now() - seedStart);
     const store = await createRemoteDataEmulator({ dataDir: dir, collections: emulatedCollectionConfigs(), strictCollections: true, strict, hooksModule: require.resolve('../src/backend/data'), clock: { anchorMs: ANCHOR, wallStartMs: WALL_START }, placement: 'process' });
@@ -207,6 +263,7 @@ export async function run(options: { enrollments?: number; dueEvery?: number; st
     const sms = createTwilioSmsProvider({ client: createTwilioClient({ accountSid, authToken, apiBaseOverride: twilio.baseUrl, requestClientOptions: { timeout: 10_000, keepAlive: true } }), sender: { from: fromNumber } });
     const emailProvider = createSendGridEmailProvider(configureSendGrid({ apiKey: DEFAULT_CREDENTIALS.sendgrid.apiKey, apiBaseOverride: sendgrid.baseUrl, timeoutMs: 30_000 }));
     const email = createSequenceEmailSender({ provider: emailProvider, publicBaseUrl: 'https://recruiting.example.com', unsubscribeSecret: 'bench-unsubscribe-secret-0123456789abcdef' });
+    const trace = process.env['SEQ_BENCH_TRACE'] ? startTrace(sms, emailProvider) : null;
     await store.resetStats();
     let peak = process.memoryUsage.rss();
     const sampler = setInterval(() => {
@@ -219,17 +276,22 @@ export async function run(options: { enrollments?: number; dueEvery?: number; st
     const elu = performance.eventLoopUtilization();
     const cpu = process.cpuUsage();
     const machine = machineTicks();
+    const childrenBefore = childCpuMs();
     try {
       report = await runInCall(JOB, () => runSequenceSteps({ channels: { sms, email }, holder: 'bench', sms: { concurrency: 20 } }));
     } catch (e) {
       error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     }
     const ms = performance.now() - start;
-    const threadActiveMs = performance.eventLoopUtilization(elu).active;
+    const loop = performance.eventLoopUtilization(elu);
+    const threadActiveMs = loop.active;
     const cpuUsed = process.cpuUsage(cpu);
     const machineAfter = machineTicks();
+    const childrenAfter = childCpuMs();
+    const childrenCpuMs = Object.fromEntries(Object.entries(childrenAfter).map(([role, ms]) => [role, ms - (childrenBefore[role] ?? 0)] as const).filter(([role, ms]) => ms > 0 || !role.startsWith('pid')));
     const machineBusyPct = round((100 * (machineAfter.busy - machine.busy)) / Math.max(1, machineAfter.total - machine.total));
     clearInterval(sampler);
+    trace?.write(start);
     const stats = await store.stats();
     const [twilioStats, sendgridStats] = await Promise.all([twilio.stats(), sendgrid.stats()]);
     await store.close();
@@ -258,8 +320,12 @@ export async function run(options: { enrollments?: number; dueEvery?: number; st
         seconds,
         stepsPerSecond: Math.round(steps / (ms / 1000)),
         threadUsPerStep: steps === 0 ? 0 : round((threadActiveMs * 1000) / steps),
+        /** Share of the run the site process's event loop was busy (the rest it waited on data requests and providers). */
+        eventLoopBusyPct: round(loop.utilization * 100),
         /** CPU of this (the site's) process during the run, and how busy the whole machine was (every core, every process: simulators, data emulator, anything else running). */
         siteProcessCpuMs: Math.round((cpuUsed.user + cpuUsed.system) / 1000),
+        /** CPU of the bench's child processes during the run (data emulator, simulators), 10 ms resolution. */
+        childProcessCpuMs: childrenCpuMs,
         machine: { cores: cpus().length, busyPct: machineBusyPct, loadAverage1m: round(loadavg()[0] ?? 0, 2) },
         dataRequests: figures,
         peakRssMb: round(peak / 1048576),
@@ -270,7 +336,9 @@ export async function run(options: { enrollments?: number; dueEvery?: number; st
         strictQuotas: { strict, wde0014: error !== null && /WDE0014/.test(error) },
       },
     };
-    const path = writeResults('sequence-steps', { ...result, processMaxRssMb: peakRssMb() });
+    // Figures of a smaller or looser run (while iterating) never replace the recorded ones.
+    const recorded = enrollments === 100_000 && dueEvery === 10 && strict && !fixture;
+    const path = recorded ? writeResults('sequence-steps', { ...result, processMaxRssMb: peakRssMb() }) : null;
     return { ...result, path };
   } finally {
     await twilio?.stop();

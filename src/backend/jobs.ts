@@ -11,6 +11,7 @@ import { runSequenceSteps, SEQUENCE_JOB_NAME } from './sequences/job';
 import { pruneSendGridEventReceipts as pruneReceipts } from './email/events';
 import { sendGridFromSecrets } from './adapters/emailSendGrid';
 import { EMAIL_JOB_NAME, runEmailScheduler } from './email/scheduler';
+import { processEmailSuppressions as applyQueuedSuppressions, SUPPRESSION_JOB_NAME } from './email/suppressionEffects';
 
 const log = createLogger('jobs');
 
@@ -70,6 +71,19 @@ export async function pruneSendGridEventReceipts(): Promise<JobRunReport> {
   const job = 'pruneSendGridEventReceipts';
   const report = await pruneReceipts({ budgetMs: 120_000 });
   log.info('sendgrid event receipts pruned', { job, removed: report.removed, partial: report.partial });
+  return { job, ran: true };
+}
+
+/**
+ * Every 5 minutes: the side effects of new email suppressions (the Event Webhook writes the
+ * EmailSuppressions items and queues them; sends read those items, so nothing waits for this):
+ * the DriverProfiles mirror, unsent email canceled, sequence enrollments ended (`unsubscribed`).
+ * Idempotent and queue-driven (`effects_due_at`), so no lease; a 4-minute budget, the next run continues.
+ */
+export async function processEmailSuppressions(): Promise<JobRunReport> {
+  const job = SUPPRESSION_JOB_NAME;
+  const report = await applyQueuedSuppressions({ budgetMs: 4 * 60_000 });
+  log.info('email suppressions applied', { job, items: report.items, failed: report.failed, partial: report.partial, driversUpdated: report.driversUpdated, emailsCanceled: report.emailsCanceled, enrollmentsExited: report.enrollmentsExited });
   return { job, ran: true };
 }
 

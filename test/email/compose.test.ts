@@ -59,10 +59,11 @@ describe('email composition', () => {
     expect(emailMessageId('c', 0, 'sam@example.com')).toMatch(/^c\.r0\.e[0-9a-f]{16}$/);
   });
 
-  it('names our message, campaign and carrier in custom_args, with the keys the Event Webhook reads', () => {
+  it('names our message and carrier in short custom_args, with the keys the Event Webhook reads', () => {
     expect(EMAIL_CUSTOM_ARG_KEYS).toEqual(EMAIL_CUSTOM_ARGS);
     const p = personalization(composer(), 1);
-    expect(p.customArgs).toEqual({ message_id: emailMessageId('camp-1', 0, 'sam.1@example.com'), campaign_id: 'camp-1', carrier_dot: carrier.carrier_dot });
+    // SendGrid repeats them on every event: nothing the message record already knows (campaign, sequence).
+    expect(p.customArgs).toEqual({ m: emailMessageId('camp-1', 0, 'sam.1@example.com'), c: carrier.carrier_dot });
     expect(p.to).toEqual({ email: 'sam.1@example.com', name: 'Sam1 Rivera' });
   });
 
@@ -126,16 +127,18 @@ describe('email composition', () => {
     expect(p.subject).toBe(expected);
   });
 
-  it('builds one request of up to 1000 personalizations with categories, group, tracking and content', () => {
+  it('builds one request of up to 1000 personalizations with one category, group, tracking and content', () => {
     const c = composer({ unsubscribe_group_id: '77' });
     const list = Array.from({ length: MAX_PERSONALIZATIONS }, (_, i) => personalization(c, i));
     const request = requestFor(c, list);
     expect(request.personalizations).toHaveLength(1000);
     expect(request).toMatchObject({ from: { email: 'recruiting@lonestarfreight.example', name: 'Lone Star Recruiting' }, replyTo: { email: 'sarah.johnson@lonestarfreight.example' }, asmGroupId: 77, tracking: { opens: true, clicks: false }, templateId: null, footer: null });
-    expect(request.categories).toEqual(['email_campaign', `carrier_${carrier.carrier_dot}`]);
+    // One short category naming the kind of mail: SendGrid repeats it on every event (the body-size budget of the Event Webhook).
+    expect(request.categories).toEqual(['campaign']);
+    expect(requestFor(c, [], 'sequence').categories).toEqual(['sequence']);
     const mail = toSendGridMail(request);
-    expect(mail).toMatchObject({ substitutionWrappers: ['{{', '}}'], hideWarnings: true, asm: { groupId: 77 }, trackingSettings: { clickTracking: { enable: false }, openTracking: { enable: true } } });
-    expect(new Set(list.map((p) => p.customArgs['message_id'])).size).toBe(1000);
+    expect(mail).toMatchObject({ categories: ['campaign'], substitutionWrappers: ['{{', '}}'], hideWarnings: true, asm: { groupId: 77 }, trackingSettings: { clickTracking: { enable: false }, openTracking: { enable: true } } });
+    expect(new Set(list.map((p) => p.customArgs[EMAIL_CUSTOM_ARG_KEYS.messageId])).size).toBe(1000);
   });
 
   it('uses the carrier’s unsubscribe group unless the campaign names one', () => {

@@ -1,15 +1,17 @@
 /**
  * processSendGridWebhook through the http function: every event type mapped onto EmailMessages,
  * unknown messages ignored, events without our custom args found by sendgrid_id + address, the
- * data requests of a 1000-event batch, suppressions effective for the next send (the compliance
- * engine blocks the driver), group resubscribes lifting, and a failed batch left for SendGrid's retry.
+ * data requests of a 1000-event batch, suppressions written at once (EmailSuppressions, which sends
+ * read) and their side effects by the follow-up job (driver mirror → the compliance engine blocks the
+ * driver, unsent email canceled), group resubscribes lifting, and a failed batch left for SendGrid's retry.
  */
 import { seedDemoData } from '../../local/seed/seed';
 import { Carriers, DriverProfiles } from '../../src/backend/collections/people';
 import { EmailSuppressions } from '../../src/backend/collections/email';
 import { SendGridEventReceipts } from '../../src/backend/collections/operations';
 import { processSendGridWebhook, pruneSendGridEventReceipts, SendGridEvent, type ApplySuppressions } from '../../src/backend/email/events';
-import { isActiveSuppression, suppressionId, suppressionsByIds } from '../../src/backend/email/suppress';
+import { activeSuppressionsOf, isActiveSuppression } from '../../src/backend/email/suppress';
+import { processEmailSuppressions } from '../../src/backend/email/suppressionEffects';
 import { decideContact } from '../../src/backend/outreach';
 import { elevatedCollection } from '../../src/backend/platform';
 import { createEventsWorld, DOT, postEvents, readMessage, seedMessages, storedMessage, T0, wireEvent, type EventsWorld } from './events-support';
@@ -24,7 +26,12 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-const suppressionOf = (address: string) => world.asJob(() => elevatedCollection(EmailSuppressions).get(`${DOT}:${address.toLowerCase()}`));
+/** The address's EmailSuppressions item (these tests write at most one per address). */
+const suppressionOf = async (address: string) => {
+  const items = await world.asJob(() => elevatedCollection(EmailSuppressions).find((q) => q.eq('carrier_dot', DOT).eq('email_address', address.toLowerCase())));
+  expect(items.length).toBeLessThanOrEqual(1);
+  return items[0] ?? null;
+};
 
 describe('event mapping', () => {
   it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
@@ -95,6 +102,20 @@ describe('finding the message', () => {
     expect(await readMessage(world, 'b')).toMatchObject({ status: 'bounced', bounce_type: 'block' });
   });
 
+  it('events of mail sent with the earlier custom_args names (message_id, carrier_dot) still find their message and carrier', async () => {
+    const m = storedMessage('old');
+    await seedMessages(world, [m]);
+    const legacy = (event: string, extra: Record<string, unknown> = {}, base: typeof m = m) => {
+      const { m: _m, c: _c, ...rest } = wireEvent(base, event, extra, { bare: true });
+      return { ...rest, message_id: base._id, campaign_id: 'camp-1', carrier_dot: DOT };
+    };
+    expect(await postEvents(world, [legacy('open')])).toBe(200);
+    expect(await readMessage(world, 'old')).toMatchObject({ opened: true, open_count: 1 });
+    const gone = storedMessage('gone-legacy', { email_address: 'legacy@drivers.example', sendgrid_id: null });
+    expect(await postEvents(world, [legacy('unsubscribe', {}, gone)])).toBe(200);
+    expect(await suppressionOf('legacy@drivers.example')).toMatchObject({ reason: 'unsubscribed', carrier_dot: DOT });
+  });
+
   it('a 1000-event batch over 1000 stored messages costs 3 data requests (receipts, one read, one write)', async () => {
     const list = Array.from({ length: 1000 }, (_, i) => storedMessage(`m${i}`));
     await seedMessages(world, list);
@@ -116,7 +137,7 @@ describe('suppressions', () => {
     ['soft bounce (not a suppression)', 'bounce', { type: 'bounce', status: '4.2.2', bounce_classification: 'Mailbox Unavailable' }, null],
     ['block (not a suppression)', 'bounce', { type: 'blocked', status: '5.7.1', bounce_classification: 'Reputation' }, null],
     ['drop (not a suppression)', 'dropped', { reason: 'Invalid' }, null],
-  ])('%s → the next send to that driver is blocked at once', async (_name, event, extra, reason) => {
+  ])('%s → suppressed at once; the follow-up mirrors it on the driver and cancels unsent email', async (_name, event, extra, reason) => {
     await world.asJob(() => seedDemoData({ items: world.emulator.items as Parameters<typeof seedDemoData>[0]['items'], drivers: 30, seed: 5 }));
     const [driver] = await world.asJob(() => elevatedCollection(DriverProfiles).find((q) => q.isNotEmpty('email').isEmpty('email_suppressed_reason'), { limit: 1 }));
     const [carrier] = await world.asJob(() => elevatedCollection(Carriers).find((q) => q.eq('carrier_dot', DOT), { limit: 1 }));
@@ -126,6 +147,11 @@ describe('suppressions', () => {
     await seedMessages(world, [m, pending]);
     expect(await postEvents(world, [wireEvent(m, event, extra)])).toBe(200);
     const suppression = await suppressionOf(driver.email);
+    // What every send reads before deciding (campaign waves, sequence email steps): effective now.
+    const active = await world.asJob(() => activeSuppressionsOf(DOT, [driver.email ?? '']));
+    expect(active.get(driver.email.toLowerCase())?.reason ?? null).toBe(reason);
+    // The follow-up (job processEmailSuppressions) applies the side effects.
+    await world.asJob(() => processEmailSuppressions());
     const after = await world.asJob(() => elevatedCollection(DriverProfiles).get(driver._id));
     if (!after) throw new Error('driver vanished');
     const decision = decideContact({ channel: 'email', driver: after, carrier, now: new Date(T0 + 1000) });
@@ -137,8 +163,10 @@ describe('suppressions', () => {
     }
     expect(suppression).toMatchObject({ reason, source: 'sendgrid_event', lifted_at: null, driver_id: driver._id });
     expect(suppression && isActiveSuppression(suppression)).toBe(true);
+    expect(after.email_suppressed_reason).toBe(reason);
     expect(decision).toMatchObject({ action: 'block', rule: 'email.suppressed' });
     expect((await readMessage(world, 'm2'))?.status).toBe('canceled');
+    expect((await suppressionOf(driver.email))?.effects_due_at).toBeNull();
   });
 
   it('group_resubscribe lifts the group suppression, in either arrival order', async () => {
@@ -154,15 +182,16 @@ describe('suppressions', () => {
     await postEvents(world, [resub(m, T0 + 60_000)]);
     await postEvents(world, [resub(n, T0 + 60_000)]);
     await postEvents(world, [unsub(n, T0)]);
-    expect((await suppressionOf(m.email_address))?.lifted_at).toEqual(new Date(T0 + 60_000));
-    expect(await suppressionOf(n.email_address)).toBeNull();
+    expect(await suppressionOf(m.email_address)).toMatchObject({ suppressed_at: new Date(T0), lifted_at: new Date(T0 + 60_000) });
+    // n: the resubscribe wrote its group's item lifted; the older unsubscribe arriving after it changed nothing.
+    expect((await suppressionOf(n.email_address))?.lifted_at).toEqual(new Date(T0 + 60_000));
     // p: resubscribed, then unsubscribed again — the old resubscribe arriving last lifts nothing.
     await postEvents(world, [unsub(p, T0 + 60_000)]);
     await postEvents(world, [resub(p, T0)]);
     expect(await suppressionOf(p.email_address)).toMatchObject({ reason: 'group_unsubscribed', lifted_at: null });
     // What the sender checks before composing: no active suppression for either address.
-    const active = await world.asJob(() => suppressionsByIds([m, n].map((x) => suppressionId(DOT, x.email_address))));
-    expect(active.filter(isActiveSuppression)).toEqual([]);
+    const active = await world.asJob(() => activeSuppressionsOf(DOT, [m, n, p].map((x) => x.email_address)));
+    expect([...active.keys()]).toEqual([p.email_address]);
   });
 
   it('an unsubscribe for a message we no longer have is still honoured for the carrier its custom args name', async () => {

@@ -8,6 +8,7 @@
 import { DEFAULT_CREDENTIALS, ManualClock } from '../../local/simulators/harness';
 import { createSendGridSimulator, type SendGridSimulator } from '../../local/simulators/sendgrid';
 import { EmailMessages, EmailSuppressions, type EmailMessage } from '../../src/backend/collections/email';
+import { emailCustomArgs } from '../../src/backend/email/compose';
 import { elevatedCollection } from '../../src/backend/platform';
 import { configureSendGrid, type SendGridMailService } from '../../src/backend/providers';
 import { createEventsWorld, DOT, readMessage, seedMessages, startFunctionsServer, storedMessage, T0, type EventsWorld } from './events-support';
@@ -46,7 +47,7 @@ async function sendTo(addresses: readonly string[], options: { asm?: boolean } =
     from: 'recruiting@lonestar.example',
     subject: 'Regional CDL-A lanes',
     html: '<p>Home weekly. <a href="https://jobs.example/apply/7">Apply</a></p>',
-    personalizations: messages.map((m) => ({ to: [{ email: m.email_address }], customArgs: { message_id: m._id, campaign_id: 'camp-1', carrier_dot: DOT } })),
+    personalizations: messages.map((m) => ({ to: [{ email: m.email_address }], customArgs: emailCustomArgs({ messageId: m._id, carrierDot: DOT }) })),
     ...(options.asm ? { asm: { groupId: GROUP } } : {}),
   });
   const xMessageId = String(response.headers['x-message-id']);
@@ -61,7 +62,8 @@ const sgIdOf = (m: EmailMessage): string => {
   return stored.sgMessageId;
 };
 
-const suppression = (address: string) => world.asJob(() => elevatedCollection(EmailSuppressions).get(`${DOT}:${address}`));
+/** The address's EmailSuppressions item (one per address in these tests). */
+const suppression = async (address: string) => (await world.asJob(() => elevatedCollection(EmailSuppressions).find((q) => q.eq('carrier_dot', DOT).eq('email_address', address))))[0] ?? null;
 
 it('the simulator signs with the key whose public half is the default SENDGRID_WEBHOOK_PUBLIC_KEY', () => {
   expect(sim.webhookPublicKey).toBe(webhookPublicKey);

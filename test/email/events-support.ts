@@ -15,6 +15,7 @@ import type { EmailMessage } from '../../src/backend/collections/email';
 import { emulatedCollectionConfigs } from '../../src/backend/collections/registry';
 import * as hooks from '../../src/backend/data';
 import * as httpFunctions from '../../src/backend/http-functions';
+import { categoriesFor, emailCustomArgs } from '../../src/backend/email/compose';
 import { elevatedCollection } from '../../src/backend/platform';
 import { EmailMessages } from '../../src/backend/collections/email';
 
@@ -90,16 +91,16 @@ export async function readMessage(world: EventsWorld, id: string): Promise<Email
 
 let eventSeq = 0;
 
-/** One wire event about a stored message, with our custom args (as the sender sets them) unless `bare`. */
+/** One wire event about a stored message, with our custom args (as the sender sets them: `emailCustomArgs`) unless `bare`. */
 export function wireEvent(message: Pick<EmailMessage, '_id' | 'email_address' | 'sendgrid_id'>, event: string, extra: Record<string, unknown> = {}, options: { bare?: boolean; at?: number } = {}): Record<string, unknown> {
   eventSeq += 1;
   return {
-    ...(options.bare ? {} : { message_id: message._id, campaign_id: 'camp-1', carrier_dot: DOT }),
+    ...(options.bare ? {} : emailCustomArgs({ messageId: message._id, carrierDot: DOT })),
     email: message.email_address,
     timestamp: Math.floor((options.at ?? T0) / 1000),
     'smtp-id': `<${message.sendgrid_id ?? 'x'}@ismtpd0001p1las1.sendgrid.net>`,
     event,
-    category: ['campaign'],
+    category: categoriesFor('campaign'),
     sg_event_id: `ev${String(eventSeq).padStart(6, '0')}${event.slice(0, 4)}`,
     sg_message_id: `${message.sendgrid_id ?? 'none'}.filterdrecv-7bf8-1-${eventSeq}.0`,
     ...extra,

@@ -7,6 +7,8 @@ import { DriverProfiles, Carriers } from '../../src/backend/collections/people';
 import { EmailSuppressions, type EmailMessage } from '../../src/backend/collections/email';
 import { ContactEvents } from '../../src/backend/collections/contacts';
 import { runEmailScheduler } from '../../src/backend/email/scheduler';
+import { EMAIL_CUSTOM_ARG_KEYS } from '../../src/backend/email/compose';
+import { suppressionId } from '../../src/backend/email/suppress';
 import { sendEmailCampaignSlice } from '../../src/backend/email/sender';
 import { pauseEmailCampaign, resumeEmailCampaign } from '../../src/backend/emailCampaignService.web';
 import type { EmailProvider } from '../../src/backend/email/provider';
@@ -35,7 +37,7 @@ describe('email campaign sending through @sendgrid/mail to the simulator', () =>
     const watching: EmailProvider = {
       send: async (request) => {
         const records = await allEmails(world, campaignId);
-        const ids = new Set(request.personalizations.map((p) => p.customArgs['message_id']));
+        const ids = new Set(request.personalizations.map((p) => p.customArgs[EMAIL_CUSTOM_ARG_KEYS.messageId]));
         seenAtCall.push({ queued: records.filter((r) => ids.has(r._id) && r.status === 'queued' && r.request_id && r.attempted_at).length, total: ids.size, personalizations: request.personalizations.length });
         return world.provider.send(request);
       },
@@ -61,7 +63,7 @@ describe('email campaign sending through @sendgrid/mail to the simulator', () =>
     for (const r of sent) {
       const m = simByAddress.get(r.email_address);
       expect(m?.sgMessageId.startsWith(`${r.sendgrid_id ?? '?'}.`)).toBe(true);
-      expect(m?.customArgs).toEqual({ message_id: r._id, campaign_id: campaignId, carrier_dot: DEMO_CARRIER_DOT });
+      expect(m?.customArgs).toEqual({ [EMAIL_CUSTOM_ARG_KEYS.messageId]: r._id, [EMAIL_CUSTOM_ARG_KEYS.carrierDot]: DEMO_CARRIER_DOT });
       expect(r.status).toBe('queued');
       expect(r.sent_at).toBeInstanceOf(Date);
     }
@@ -80,7 +82,7 @@ describe('email campaign sending through @sendgrid/mail to the simulator', () =>
     const suppressed = consented.slice(0, 5);
     expect(unconsented.length).toBeGreaterThan(0);
     await world.rt.asJob(() =>
-      elevatedCollection(EmailSuppressions).bulkInsert(suppressed.map((d) => ({ _id: `${DEMO_CARRIER_DOT}:${d.email ?? ''}`, carrier_dot: DEMO_CARRIER_DOT, email_address: d.email ?? '', reason: 'unsubscribed' as const, source: 'one_click' as const, suppressed_at: new Date(world.rt.clock.now()) }))),
+      elevatedCollection(EmailSuppressions).bulkInsert(suppressed.map((d) => ({ _id: suppressionId(DEMO_CARRIER_DOT, d.email ?? '', 'unsubscribed'), carrier_dot: DEMO_CARRIER_DOT, email_address: d.email ?? '', reason: 'unsubscribed' as const, source: 'one_click' as const, suppressed_at: new Date(world.rt.clock.now()) }))),
     );
     const campaignId = await newActiveCampaign(world, 'skips', { audienceFilter: { include_driver_ids: drivers.map((d) => d._id) } });
     await run();

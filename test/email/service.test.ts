@@ -7,6 +7,7 @@ import { collections } from '../../src/backend/collections';
 import { EmailCampaigns, EmailMessages, EmailSuppressions } from '../../src/backend/collections/email';
 import { elevatedCollection } from '../../src/backend/platform';
 import * as service from '../../src/backend/emailCampaignService.web';
+import { suppressionId } from '../../src/backend/email/suppress';
 import { demoCarrier, demoStaffProfiles } from '../../local/seed/demo-entities';
 import type { LocalMember } from '../../local/runtime';
 import { allEmails, createEmailWorld, createEventApplier, DEMO_CARRIER_DOT, HTML, NOON, type EmailWorld } from './campaign-support';
@@ -80,7 +81,7 @@ describe('emailCampaignService web methods', () => {
     }
     expect(await campaign(id)).toMatchObject({ campaign_name: 'tenancy', status: 'draft', archived_at: null });
     expect(world.sim.messages()).toHaveLength(0);
-    expect(await world.rt.asJob(() => elevatedCollection(EmailSuppressions).get(`${DEMO_CARRIER_DOT}:victim@example.com`))).toBeNull();
+    expect(await world.rt.asJob(() => elevatedCollection(EmailSuppressions).count((q) => q.eq('email_address', 'victim@example.com')))).toBe(0);
   });
 
   it('answers INVALID_INPUT for bad input and writes nothing', async () => {
@@ -233,6 +234,6 @@ describe('emailCampaignService web methods', () => {
 
   it('suppressEmailAddress suppresses an address for the carrier (a mailto unsubscribe, a phone call)', async () => {
     expect(await asRecruiter(() => service.suppressEmailAddress(DEMO_CARRIER_DOT, 'Caller@Example.com'))).toEqual({ success: true, suppressed: true, emailsCanceled: 0 });
-    expect(await world.rt.asJob(() => elevatedCollection(EmailSuppressions).get(`${DEMO_CARRIER_DOT}:caller@example.com`))).toMatchObject({ reason: 'manual', source: 'recruiter' });
+    expect(await world.rt.asJob(() => elevatedCollection(EmailSuppressions).get(suppressionId(DEMO_CARRIER_DOT, 'caller@example.com', 'manual')))).toMatchObject({ reason: 'manual', source: 'recruiter', effects_due_at: null });
   });
 });

@@ -1,12 +1,13 @@
 /**
- * `suppressEmailAddresses` / `liftEmailSuppressions`, the shared suppression path: one item per
- * carrier and address, stronger reasons outrank a group unsubscribe, the driver mirror, unsent
- * email canceled, a handful of data requests for a whole batch, and a group resubscribe lifting
- * only its own group.
+ * `suppressEmailAddresses` / `liftEmailSuppressions`, the shared suppression path of direct callers
+ * (one-click, recruiters): one item per carrier, address and reason, its side effects applied at
+ * once (driver mirror, unsent email canceled), a handful of data requests for a whole batch, a repeat
+ * writing nothing, stronger reasons outranking a group unsubscribe, and a group resubscribe lifting
+ * only its own group's item.
  */
 import { EmailMessages, EmailSuppressions } from '../../src/backend/collections/email';
 import { DriverProfiles, type DriverProfile } from '../../src/backend/collections/people';
-import { liftEmailSuppressions, suppressEmailAddresses } from '../../src/backend/email/suppress';
+import { activeSuppressionsOf, liftEmailSuppressions, suppressEmailAddresses, suppressionId } from '../../src/backend/email/suppress';
 import { elevatedCollection } from '../../src/backend/platform';
 import { createEmailWorld, DEMO_CARRIER_DOT, NOON, type EmailWorld } from './campaign-support';
 
@@ -39,14 +40,15 @@ describe('suppressEmailAddresses', () => {
     world.rt.emulator.resetStats();
     const report = await world.rt.asJob(() => suppressEmailAddresses(batch.map((d) => entry(d))));
     const stats = world.rt.emulator.stats();
-    expect(stats.reads + stats.writes).toBeLessThanOrEqual(8);
+    // items read 1 + bulkSave 1; effects: items 1, drivers 1 + update 1, unsent 1 + patch 1, enrollments 1; queue mark 1.
+    expect(stats.reads + stats.writes).toBeLessThanOrEqual(10);
     const addresses = new Set(batch.map((d) => d.email));
     expect(report.suppressed).toBe(addresses.size);
     expect(report.alreadySuppressed).toBe(0);
     expect(report.emailsCanceled).toBe(batch.filter((_, i) => i % 3 !== 2).length);
     const stored = await world.rt.asJob(() => elevatedCollection(EmailSuppressions).find((q) => q.eq('carrier_dot', DEMO_CARRIER_DOT), { limit: 1000 }));
-    expect(new Set(stored.map((s) => s._id))).toEqual(new Set([...addresses].map((a) => `${DEMO_CARRIER_DOT}:${a ?? ''}`)));
-    expect(stored.every((s) => s.reason === 'hard_bounce' && s.email_address === s.email_address.toLowerCase())).toBe(true);
+    expect(new Set(stored.map((s) => s._id))).toEqual(new Set([...addresses].map((a) => suppressionId(DEMO_CARRIER_DOT, a ?? '', 'hard_bounce'))));
+    expect(stored.every((s) => s.reason === 'hard_bounce' && s.email_address === s.email_address.toLowerCase() && s.effects_due_at === null)).toBe(true);
     const mirrored = await world.rt.asJob(() => elevatedCollection(DriverProfiles).find((q) => q.hasSome('_id', batch.map((d) => d._id))));
     for (const d of mirrored) expect(d).toMatchObject({ email_suppressed_reason: 'hard_bounce', email_reachable: 0 });
     const messages = await world.rt.asJob(() => elevatedCollection(EmailMessages).find((q) => q.eq('campaign_id', 'c'), { limit: 1000 }));
@@ -55,20 +57,26 @@ describe('suppressEmailAddresses', () => {
     expect(messages.filter((m) => m.status === 'delivered')).toHaveLength(batch.filter((_, i) => i % 3 === 2).length);
   });
 
-  it('is idempotent: the same batch again writes nothing and keeps the first record', async () => {
-    const before = await world.rt.asJob(() => elevatedCollection(EmailSuppressions).get(`${DEMO_CARRIER_DOT}:${drivers[0]?.email ?? ''}`));
+  it('is idempotent: the same batch again writes nothing and keeps the first item; another reason adds its own', async () => {
+    const first = suppressionId(DEMO_CARRIER_DOT, drivers[0]?.email ?? '', 'hard_bounce');
+    const before = await world.rt.asJob(() => elevatedCollection(EmailSuppressions).get(first));
     world.rt.emulator.resetStats();
-    const report = await world.rt.asJob(() => suppressEmailAddresses(drivers.slice(0, 100).map((d) => entry(d, { reason: 'unsubscribed', at: new Date(NOON + 1000) }))));
+    const report = await world.rt.asJob(() => suppressEmailAddresses(drivers.slice(0, 100).map((d) => entry(d, { at: new Date(NOON + 1000) }))));
     expect(world.rt.emulator.stats().writes).toBe(0);
     expect(report).toMatchObject({ suppressed: 0, emailsCanceled: 0, driversUpdated: 0 });
-    expect(await world.rt.asJob(() => elevatedCollection(EmailSuppressions).get(`${DEMO_CARRIER_DOT}:${drivers[0]?.email ?? ''}`))).toEqual(before);
+    expect(await world.rt.asJob(() => elevatedCollection(EmailSuppressions).get(first))).toEqual(before);
+    // An unsubscribe of the same address: its own item (the audit trail keeps both), the mirror keeps the first reason.
+    const again = await world.rt.asJob(() => suppressEmailAddresses(drivers.slice(0, 2).map((d) => entry(d, { reason: 'unsubscribed', at: new Date(NOON + 2000) }))));
+    expect(again).toMatchObject({ suppressed: 2, driversUpdated: 0 });
+    expect(await world.rt.asJob(() => elevatedCollection(EmailSuppressions).get(first))).toEqual(before);
+    expect((await world.rt.asJob(() => elevatedCollection(DriverProfiles).get(drivers[0]?._id ?? '')))?.email_suppressed_reason).toBe('hard_bounce');
   });
 
-  it('a group resubscribe lifts only that group’s unsubscribe; a stronger reason is never lifted', async () => {
+  it('a group resubscribe lifts only that group’s item; a stronger reason keeps the address suppressed', async () => {
     const [a, b] = drivers.slice(100, 102);
     if (!a || !b) throw new Error('drivers');
     await world.rt.asJob(() => suppressEmailAddresses([entry(a, { reason: 'group_unsubscribed', asmGroupId: 4821, driverId: a._id }), entry(b, { reason: 'group_unsubscribed', asmGroupId: 4821, driverId: b._id })]));
-    // b later hard-bounces: the stronger reason replaces the group unsubscribe.
+    // b later hard-bounces: the stronger reason gets its own item and shows on the mirror.
     await world.rt.asJob(() => suppressEmailAddresses([entry(b, { reason: 'hard_bounce', driverId: b._id })]));
     const mirror = async (id: string) => (await world.rt.asJob(() => elevatedCollection(DriverProfiles).get(id)))?.email_suppressed_reason ?? null;
     expect(await mirror(a._id)).toBe('group_unsubscribed');
@@ -80,11 +88,14 @@ describe('suppressEmailAddresses', () => {
         { carrierDot: DEMO_CARRIER_DOT, emailAddress: b.email ?? '', asmGroupId: 4821, at },
       ]),
     );
-    expect(lifted).toEqual({ lifted: 1 });
-    const sa = await world.rt.asJob(() => elevatedCollection(EmailSuppressions).get(`${DEMO_CARRIER_DOT}:${a.email ?? ''}`));
-    const sb = await world.rt.asJob(() => elevatedCollection(EmailSuppressions).get(`${DEMO_CARRIER_DOT}:${b.email ?? ''}`));
-    expect(sa?.lifted_at).toEqual(at);
-    expect(sb).toMatchObject({ reason: 'hard_bounce', lifted_at: null });
+    // Group 999 had no item; both 4821 items are lifted.
+    expect(lifted).toEqual({ lifted: 2 });
+    const item = (d: DriverProfile, reason: 'group_unsubscribed' | 'hard_bounce') => world.rt.asJob(() => elevatedCollection(EmailSuppressions).get(suppressionId(DEMO_CARRIER_DOT, d.email ?? '', reason, reason === 'group_unsubscribed' ? 4821 : null)));
+    expect((await item(a, 'group_unsubscribed'))?.lifted_at).toEqual(at);
+    expect((await item(b, 'group_unsubscribed'))?.lifted_at).toEqual(at);
+    expect(await item(b, 'hard_bounce')).toMatchObject({ reason: 'hard_bounce', lifted_at: null });
+    const active = await world.rt.asJob(() => activeSuppressionsOf(DEMO_CARRIER_DOT, [a.email ?? '', b.email ?? '']));
+    expect([...active.values()].map((s) => s.reason)).toEqual(['hard_bounce']);
     expect(await mirror(a._id)).toBeNull();
     expect(await mirror(b._id)).toBe('hard_bounce');
   });

@@ -6,6 +6,7 @@
 import { EmailMessages, EmailSuppressions } from '../../src/backend/collections/email';
 import { DriverProfiles } from '../../src/backend/collections/people';
 import { runEmailScheduler } from '../../src/backend/email/scheduler';
+import { suppressionId } from '../../src/backend/email/suppress';
 import { makeUnsubscribeToken } from '../../src/backend/email/unsubscribeToken';
 import { elevatedCollection } from '../../src/backend/platform';
 import { allEmails, createEmailWorld, DEMO_CARRIER_DOT, newActiveCampaign, UNSUBSCRIBE_SECRET, type EmailWorld } from './campaign-support';
@@ -37,7 +38,7 @@ describe('one-click unsubscribe', () => {
   const post = (target: string, body = 'List-Unsubscribe=One-Click') => fetch(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
   const tokenOf = (target: string): string => new URL(target).searchParams.get('t') ?? '';
   const withToken = (token: string): string => `${url.split('?')[0] ?? ''}?t=${encodeURIComponent(token)}`;
-  const suppression = () => world.rt.asJob(() => elevatedCollection(EmailSuppressions).get(`${DEMO_CARRIER_DOT}:${address}`));
+  const suppression = () => world.rt.asJob(() => elevatedCollection(EmailSuppressions).get(suppressionId(DEMO_CARRIER_DOT, address, 'unsubscribed')));
 
   async function writesDuring(fn: () => Promise<void>): Promise<number> {
     world.rt.emulator.resetStats();

@@ -5,7 +5,7 @@
 import type { ExitCondition, SequenceStep } from '../../src/backend/collections/sequence-steps';
 import { SEQUENCE_EXIT_TYPES } from '../../src/backend/collections/vocabulary';
 import { recipientLocation } from '../../src/backend/outreach';
-import { advanceAfter, branchOutcome, convertedAt, DAY_MS, exitFor, firstDueAt, NO_ENGAGEMENT, planStep, type EngagementFacts, type SequencePlan } from '../../src/backend/sequences/engine';
+import { advanceAfter, branchOutcome, convertedAt, DAY_MS, exitFor, firstDueAt, NO_ENGAGEMENT, planStep, stepsAtOnce, type EngagementFacts, type SequencePlan } from '../../src/backend/sequences/engine';
 import { dueAfter, intoChannelWindow } from '../../src/backend/sequences/timing';
 
 const HOUR = 60 * 60_000;
@@ -171,5 +171,29 @@ describe('conversions', () => {
     expect(convertedAt(facts({ repliedAt: reply, appliedAt: applied }), ENROLLED, NOW)).toEqual(applied);
     expect(convertedAt(facts({ repliedAt: new Date(ENROLLED.getTime() - HOUR) }), ENROLLED, NOW)).toBeNull();
     expect(convertedAt(facts({ hired: true }), ENROLLED, NOW)).toEqual(NOW);
+  });
+});
+
+describe('stepsAtOnce: what one batch may run after the due step', () => {
+  const numbers = (p: SequencePlan, position: number): number[] => stepsAtOnce(p, position).map((s) => s.step_number);
+  it('stops after a message step without conditions, and at a step with a delay', () => {
+    expect(numbers(plan(), 1)).toEqual([1]);
+    // Step 2 (email, conditions: may be skipped) is followed by step 3, which has a delay.
+    expect(numbers(plan(), 2)).toEqual([2]);
+    expect(numbers(plan(), 7)).toEqual([7]);
+  });
+  it('follows waits, conditions (both branches of skip_next), voicemail and skippable message steps while the next one has no delay', () => {
+    const chain: SequenceStep[] = [
+      { step_number: 1, step_type: 'wait', delay_days: 1, delay_hours: 0 },
+      { step_number: 2, step_type: 'condition', delay_days: 0, delay_hours: 0, conditions: { if_not_opened: true }, on_false: 'skip_next' },
+      { step_number: 3, step_type: 'sms', delay_days: 0, delay_hours: 0, message_template: 'Hi' },
+      { step_number: 4, step_type: 'voicemail', delay_days: 0, delay_hours: 0, script: 'Hi' },
+      { step_number: 5, step_type: 'email', delay_days: 0, delay_hours: 0, subject: 'S', html_content: '<p>x</p>', conditions: { if_not_clicked: true } },
+      { step_number: 6, step_type: 'email', delay_days: 0, delay_hours: 0, subject: 'T', html_content: '<p>y</p>' },
+      { step_number: 7, step_type: 'wait', delay_days: 0, delay_hours: 0 },
+    ];
+    expect(numbers(plan({ steps: chain }), 1)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(numbers(plan({ steps: chain }), 4)).toEqual([4, 5, 6]);
+    expect(numbers(plan({ steps: chain }), 8)).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { collections } from '../../src/backend/collections';
 import { EmailMessages, EmailSequenceEnrollments, EmailSequences, type EmailSequenceEnrollment } from '../../src/backend/collections/email';
 import type { SequenceStep } from '../../src/backend/collections/sequence-steps';
 import { SMSMessages } from '../../src/backend/collections/sms';
+import { EMAIL_CUSTOM_ARG_KEYS } from '../../src/backend/email/compose';
 import { suppressEmailAddresses } from '../../src/backend/email/suppress';
 import { elevatedCollection } from '../../src/backend/platform';
 import * as service from '../../src/backend/sequences/service';
@@ -136,7 +137,7 @@ describe('processEmailSequenceSteps end to end', () => {
     await fastForward(world, start + HOUR, HOUR);
     // The opener opens and clicks the first email.
     const first = (await emailsOf(world, created.sequenceId)).find((m) => m.driver_id === opener._id);
-    const sg = world.sendgrid.messages().find((m) => m.to.email.toLowerCase() === (opener.email ?? '').toLowerCase() && m.customArgs['message_id'] === first?._id);
+    const sg = world.sendgrid.messages().find((m) => m.to.email.toLowerCase() === (opener.email ?? '').toLowerCase() && m.customArgs[EMAIL_CUSTOM_ARG_KEYS.messageId] === first?._id);
     if (!sg) throw new Error('no SendGrid message for the opener');
     world.sendgrid.open(sg.sgMessageId);
     world.sendgrid.click(sg.sgMessageId, 0);

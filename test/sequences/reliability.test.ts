@@ -9,6 +9,7 @@ import { EmailMessages, EmailSequenceEnrollments, EmailSequences, type EmailMess
 import type { SequenceStep } from '../../src/backend/collections/sequence-steps';
 import { SMSMessages, type SMSMessage } from '../../src/backend/collections/sms';
 import { EmailProviderError, type EmailProvider } from '../../src/backend/email/provider';
+import { EMAIL_CUSTOM_ARG_KEYS } from '../../src/backend/email/compose';
 import { elevatedCollection } from '../../src/backend/platform';
 import { countEnrollments } from '../../src/backend/sequences/counters';
 import { createSequenceEmailSender } from '../../src/backend/sequences/emailChannel';
@@ -85,7 +86,7 @@ function installKillSwitch(items: Items): { arm(n: number, after: boolean): void
 function killingEmailProvider(inner: EmailProvider, sequenceId: string, state: { killAt: number; accepted: boolean; calls: number }): EmailProvider {
   return {
     async send(request) {
-      if (request.personalizations[0]?.customArgs['sequence_id'] !== sequenceId) return inner.send(request);
+      if (!(request.personalizations[0]?.customArgs[EMAIL_CUSTOM_ARG_KEYS.messageId] ?? '').startsWith(`${sequenceId}.`)) return inner.send(request);
       state.calls += 1;
       if (state.calls === state.killAt && !state.accepted) throw new KilledError();
       const result = await inner.send(request);
@@ -205,7 +206,7 @@ describe('sequence steps under kills and concurrency', () => {
     for (const m of sms) expect({ id: m._id, sent: perPair.get(`${m.phone_number}|${m.message_body}`) }).toEqual({ id: m._id, sent: 1 });
     const perMessage = new Map<string, number>();
     for (const m of world.sendgrid.messages()) {
-      const id = m.customArgs['message_id'];
+      const id = m.customArgs[EMAIL_CUSTOM_ARG_KEYS.messageId];
       if (id) perMessage.set(id, (perMessage.get(id) ?? 0) + 1);
     }
     for (const m of emails) expect({ id: m._id, sent: perMessage.get(m._id) }).toEqual({ id: m._id, sent: 1 });
@@ -268,7 +269,7 @@ describe('sequence steps under kills and concurrency', () => {
     world.rt.clock.set(start + 10 * 60_000);
     await world.runJob();
     const idA = (await record(a))?._id;
-    expect(world.sendgrid.messages().filter((m) => m.customArgs['message_id'] === idA)).toHaveLength(1);
+    expect(world.sendgrid.messages().filter((m) => m.customArgs[EMAIL_CUSTOM_ARG_KEYS.messageId] === idA)).toHaveLength(1);
     // Events arrive: the accepted one is confirmed (not resent); the other is resent once events flow without it.
     world.rt.clock.set(start + 45 * 60_000);
     await world.applyEmailEvents();
@@ -276,8 +277,8 @@ describe('sequence steps under kills and concurrency', () => {
     await world.applyEmailEvents();
     const ra = await record(a);
     const rb = await record(b);
-    expect(world.sendgrid.messages().filter((m) => m.customArgs['message_id'] === ra?._id)).toHaveLength(1);
-    expect(world.sendgrid.messages().filter((m) => m.customArgs['message_id'] === rb?._id)).toHaveLength(1);
+    expect(world.sendgrid.messages().filter((m) => m.customArgs[EMAIL_CUSTOM_ARG_KEYS.messageId] === ra?._id)).toHaveLength(1);
+    expect(world.sendgrid.messages().filter((m) => m.customArgs[EMAIL_CUSTOM_ARG_KEYS.messageId] === rb?._id)).toHaveLength(1);
     expect(ra?.sent_at).toBeInstanceOf(Date);
     expect(rb?.sent_at).toBeInstanceOf(Date);
     const enrollments = await world.rt.asJob(() => elevatedCollection(EmailSequenceEnrollments).find((q) => q.hasSome('sequence_id', [a, b]), { limit: 10 }));

@@ -94,7 +94,7 @@ export function toSendGridMail(request: EmailSendRequest): Parameters<SendGridMa
       customArgs: { ...p.customArgs },
       headers: { ...p.headers },
     })),
-    categories: [...request.categories],
+    ...(request.categories.length > 0 ? { categories: [...request.categories] } : {}),
     ...(request.asmGroupId !== null ? { asm: { groupId: request.asmGroupId } } : {}),
     trackingSettings: { clickTracking: { enable: request.tracking.clicks, enableText: false }, openTracking: { enable: request.tracking.opens } },
     ...(request.footer ? { mailSettings: { footer: { enable: true, html: request.footer.html, text: request.footer.text } } } : {}),

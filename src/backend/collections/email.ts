@@ -224,7 +224,7 @@ export type EmailMessage = ItemOf<typeof EmailMessages>;
 export const EmailSuppressions = defineCollection({
   id: 'EmailSuppressions',
   description:
-    "Addresses a carrier must not email (CAN-SPAM): unsubscribes, group unsubscribes, hard bounces, spam reports. One item per address and carrier (id = carrier + lower-cased address); group unsubscribes name their SendGrid group. Lifted (not deleted) on a group resubscribe.",
+    "Addresses a carrier must not email (CAN-SPAM): unsubscribes, group unsubscribes, hard bounces, spam reports, manual. One item per carrier, lower-cased address and reason (and SendGrid group for group unsubscribes): id = carrier:address:reason[:group], so a write needs no read. An address is suppressed while any of its items is not lifted; only group unsubscribes are lifted (a group resubscribe). `effects_due_at` queues the side effects (driver mirror, unsent email canceled, sequence exits) for processEmailSuppressions.",
   fields: {
     carrier_dot: carrierDot,
     /** Lower-cased. */
@@ -238,7 +238,11 @@ export const EmailSuppressions = defineCollection({
     /** The event or message that caused it (sg_event_id or our message id), for the audit trail. */
     evidence: z.string().nullable().optional(),
     lifted_at: laterDate(),
+    /** Set by every write: the side effects of this item are still to be applied (processEmailSuppressions); null once applied. */
+    effects_due_at: laterDate(),
+    /** When the side effects were last applied. */
+    effects_applied_at: laterDate(),
   },
-  indexes: [uniqueIndex('carrier_dot', 'email_address'), index('carrier_dot', 'suppressed_at')],
+  indexes: [index('carrier_dot', 'email_address'), index('carrier_dot', 'suppressed_at'), index('effects_due_at')],
 });
 export type EmailSuppression = ItemOf<typeof EmailSuppressions>;

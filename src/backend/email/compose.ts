@@ -1,8 +1,8 @@
 /**
  * One campaign email per recipient (pure): the deterministic record id, the A/B subject, the
  * EmailMessages record from the compliance decision, and the SendGrid personalization (to, subject,
- * substitutions or dynamic_template_data, custom_args naming our message, campaign and carrier, and
- * the RFC 8058 List-Unsubscribe headers). `requestFor` puts up to 1000 personalizations into one
+ * substitutions or dynamic_template_data, custom_args naming our message and carrier, and the
+ * RFC 8058 List-Unsubscribe headers). `requestFor` puts up to 1000 personalizations into one
  * Mail Send request with the shared content.
  */
 import { createHash } from 'node:crypto';
@@ -17,8 +17,18 @@ import { buildTaggedContent, footerText, formatAddress, renderParsed, substituti
 import type { EmailPersonalization, EmailSendRequest } from './provider';
 import { makeUnsubscribeToken, unsubscribeUrl } from './unsubscribeToken';
 
-/** custom_args keys on every email; SendGrid echoes them on each event (= EMAIL_CUSTOM_ARGS of events/schema.ts). */
-export const EMAIL_CUSTOM_ARG_KEYS = Object.freeze({ messageId: 'message_id', campaignId: 'campaign_id', carrierDot: 'carrier_dot' } as const);
+/**
+ * custom_args keys on every email (= EMAIL_CUSTOM_ARGS of events/schema.ts). SendGrid repeats them on
+ * every event of the email, so they are kept to what the Event Webhook needs: our message id (the
+ * record names the campaign or sequence) and the carrier (an unsubscribe is honoured even if the
+ * record is gone; group events are ordered per carrier before the record is read).
+ */
+export const EMAIL_CUSTOM_ARG_KEYS = Object.freeze({ messageId: 'm', carrierDot: 'c' } as const);
+
+/** The custom_args of one email, campaign or sequence step. */
+export function emailCustomArgs(input: { messageId: string; carrierDot: string }): Record<string, string> {
+  return { [EMAIL_CUSTOM_ARG_KEYS.messageId]: input.messageId, [EMAIL_CUSTOM_ARG_KEYS.carrierDot]: input.carrierDot };
+}
 
 export type NewEmailMessage = NewItem<typeof EmailMessages> & { _id: string };
 
@@ -37,9 +47,17 @@ export function emailMessageId(campaignId: string, run: number, email: string): 
   return `${runPrefix(campaignId, run)}e${addressHash(email)}`;
 }
 
-/** SendGrid categories of campaign mail (≤ 10; few distinct values keep SendGrid's category stats usable). */
-export function categoriesFor(carrierDot: string): string[] {
-  return ['email_campaign', `carrier_${carrierDot}`];
+/**
+ * The SendGrid category of our mail: one word naming what sent it, so SendGrid's own statistics can be
+ * split by it. One short category only: SendGrid repeats categories on every event (`category`), and
+ * a realistic 1000-event batch must stay under Wix's 512 KB request body cap (docs/email-events.md,
+ * "Body size"); the carrier travels in the custom args, campaign statistics come from EmailMessages.
+ */
+export type EmailCategory = 'campaign' | 'sequence' | 'test';
+
+/** The `categories` of a Mail Send request (SendGrid echoes them on every event as `category`). */
+export function categoriesFor(category: EmailCategory): string[] {
+  return [category];
 }
 
 export type ComposerCampaign = Pick<
@@ -137,7 +155,7 @@ export function personalizationFor(composer: EmailComposer, input: { driver: Tem
   const common = {
     to: { email, name: `${driver.first_name} ${driver.last_name}` },
     subject,
-    customArgs: { [EMAIL_CUSTOM_ARG_KEYS.messageId]: messageId, [EMAIL_CUSTOM_ARG_KEYS.campaignId]: campaign._id, [EMAIL_CUSTOM_ARG_KEYS.carrierDot]: carrier.carrier_dot },
+    customArgs: emailCustomArgs({ messageId, carrierDot: carrier.carrier_dot }),
     headers: listUnsubscribeHeaders(url, campaign),
   };
   if (!composer.content) return { ok: true, subject, variantId, personalization: { ...common, dynamicTemplateData: dynamicDataFor(composer, values, subject, url) } };
@@ -223,8 +241,8 @@ export function asmGroupOf(composer: Pick<EmailComposer, 'campaign' | 'carrier'>
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
-/** One Mail Send request for a wave (≤ 1000 personalizations). */
-export function requestFor(composer: EmailComposer, personalizations: readonly EmailPersonalization[]): EmailSendRequest {
+/** One Mail Send request for a wave (≤ 1000 personalizations) of campaign, sequence or test mail. */
+export function requestFor(composer: EmailComposer, personalizations: readonly EmailPersonalization[], category: EmailCategory = 'campaign'): EmailSendRequest {
   const { campaign } = composer;
   return {
     from: { email: campaign.from_email, name: campaign.from_name },
@@ -233,7 +251,7 @@ export function requestFor(composer: EmailComposer, personalizations: readonly E
     content: composer.content ? { html: composer.content.html, text: composer.content.text } : null,
     templateId: composer.content ? null : (campaign.template_id ?? null),
     personalizations,
-    categories: categoriesFor(campaign.carrier_dot),
+    categories: categoriesFor(category),
     asmGroupId: asmGroupOf(composer),
     tracking: { opens: campaign.tracking.opens, clicks: campaign.tracking.clicks },
     footer: composer.content ? null : templateFooter(composer),

@@ -67,7 +67,7 @@ export async function sendTestEmailTo(args: {
   if (!built.ok) throw new UserFacingError(`The email can't be rendered: ${built.reason}`, 'INVALID_INPUT');
   const subject = `[TEST] ${built.subject}`;
   try {
-    const { messageId: sendgridId } = await provider.send(requestFor(composer, [{ ...built.personalization, subject }]));
+    const { messageId: sendgridId } = await provider.send(requestFor(composer, [{ ...built.personalization, subject }], 'test'));
     return { sendgridId, to: recruiter.email, subject };
   } catch (error) {
     if (error instanceof EmailProviderError && error.kind === 'rejected') throw new UserFacingError(`SendGrid refused the test email: ${error.message}`, 'INVALID_INPUT');

@@ -15,7 +15,7 @@ import { deliverRequest, type RequestRetryOptions, type WaveOutcome } from './de
 import type { SliceOutcome } from './lifecycle';
 import type { EmailPersonalization, EmailProvider } from './provider';
 import { driverProfiles, driversByIds, emailMessages, patchEmailMessages, type EmailMessageFields } from './records';
-import { isActiveSuppression, suppressionId, suppressionsByIds } from './suppress';
+import { activeSuppressionsOf } from './suppressionRecords';
 import { CONFIRM_AFTER_MS } from './unconfirmed';
 import { groupBy } from '../util/lists';
 
@@ -80,14 +80,16 @@ export class EmailWaveSender {
     return this.composer.carrier;
   }
 
-  /** Suppressed addresses (EmailSuppressions) folded into the drivers, then one compliance pass. */
+  /**
+   * Suppressed addresses (EmailSuppressions, one read for the wave) folded into the drivers, then one
+   * compliance pass: a suppression counts from the moment its item is written, before the DriverProfiles
+   * mirror follows (suppressionEffects.ts).
+   */
   async decide(drivers: readonly DriverProfile[], at: Date): Promise<ContactDecision[]> {
-    const carrierDot = this.carrier.carrier_dot;
-    const ids = [...new Set(drivers.flatMap((d) => (d.email ? [suppressionId(carrierDot, d.email)] : [])))];
-    const suppressed = new Map((await suppressionsByIds(ids)).filter(isActiveSuppression).map((s) => [s.email_address.toLowerCase(), s.reason]));
+    const suppressed = await activeSuppressionsOf(this.carrier.carrier_dot, drivers.flatMap((d) => (d.email ? [d.email] : [])));
     const seen = suppressed.size === 0 ? drivers : drivers.map((d) => {
-      const reason = d.email ? suppressed.get(d.email.toLowerCase()) : undefined;
-      return reason && !d.email_suppressed_reason ? { ...d, email_suppressed_reason: reason } : d;
+      const active = d.email ? suppressed.get(d.email.trim().toLowerCase()) : undefined;
+      return active && !d.email_suppressed_reason ? { ...d, email_suppressed_reason: active.reason } : d;
     });
     const { decisions } = await decideContactBatch(
       { channel: 'email', carrier: this.carrier, drivers: seen, now: at, sendWindow: this.composer.campaign.send_window ?? null, campaignId: this.composer.campaign._id },

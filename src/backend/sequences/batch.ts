@@ -1,39 +1,45 @@
 /**
  * Executing one prepared batch of due enrollments (≤ 1000; prepare.ts read what it needs), each
- * (enrollment, step) run exactly once:
+ * (enrollment, step) run exactly once, in three stages the step job pipelines (job.ts):
  *
- *   plan each enrollment's due step (engine.ts)
- *   → SMS / email steps: message records with deterministic ids written BEFORE any provider call,
- *     then the calls, then the records updated (smsSteps.ts, emailSteps.ts); the contacts both
- *     channels made go into one ContactEvents insert
- *   → one driver update (`last_sms_at`, `last_email_at`, completion tags: tags.ts)
- *   → re-read the enrollments and write every advance in one bulk update (only those still
- *     `active` at the step they were claimed at, the history entry appended to the stored history);
- *     the caller syncs the touched sequences' counters.
+ *   write  — plan each enrollment's due step (and the side-effect-free steps due at once after it:
+ *            changes.ts); SMS / email steps: compliance, then their message records with
+ *            deterministic ids written BEFORE any provider call (smsSteps.ts, emailSteps.ts);
+ *   send   — the provider calls, then the records updated with the outcomes; the contacts both
+ *            channels made are collected;
+ *   finish — one ContactEvents insert, one driver update (`last_sms_at`, `last_email_at`,
+ *            completion tags: tags.ts), then re-read the enrollments and write every advance in one
+ *            bulk update (only those still `active` at the step they were claimed at, the history
+ *            entries appended to the stored history); the caller syncs the touched sequences' counters.
  *
  * Why exactly once: a step's message id is `<enrollment>.s<step_number>` and the enrollment only
  * moves past the step in the last write. A run killed before that write leaves the enrollment at the
  * step; the rerun finds the record: final → it advances without sending; `sending` / unconfirmed →
  * looked up at the provider (SMS) or resolved from SendGrid's events (email), never blindly resent;
  * no record → nothing was sent, it sends. A run killed after that write has nothing left to do for
- * the step. Wait / condition / skipped steps have no side effect but the advance itself.
+ * the step. Wait / condition / skipped steps have no side effect but the advance itself. This holds
+ * per batch whatever the other batches of the run are doing: pipelined batches hold disjoint
+ * enrollments, and each follows the order above.
  */
-import type { EmailMessage, EmailSequenceEnrollment } from '../collections/email';
-import type { StepHistoryEntry } from '../collections/sequence-steps';
+import type { EmailSequenceEnrollment } from '../collections/email';
 import type { StepOutcome } from '../collections/vocabulary';
-import { recipientLocation, type ComplianceStore } from '../outreach';
+import type { ComplianceStore } from '../outreach';
 import type { NewContactEvent } from '../outreach/compliance';
-import { advanceAfter, branchOutcome, convertedAt, planStep, type ExitReason, type StepPlan } from './engine';
-import { runEmailSteps } from './emailSteps';
+import { changeForResult, completionTags, emptySteps, exitChange, mergeChange, planSteps, writeChanges, type Change } from './changes';
+import type { CounterChange } from './counters';
+import { convertedAt } from './engine';
+import { sendEmailSteps, writeEmailSteps, type WrittenEmails } from './emailSteps';
+import { createContactLedger, type ContactLedger } from './ledger';
 import type { SequenceChannels } from './ports';
-import type { Claimed, Loaded, PreparedBatch } from './prepare';
-import { enrollments, enrollmentsByIds, indexById, stepMessageId } from './records';
-import { runSmsSteps, type SmsStepOptions } from './smsSteps';
-import type { EmailStepItem, SendResult, SmsStepItem } from './stepItem';
+import type { PreparedBatch } from './prepare';
+import { enrollmentsByIds, indexById, stepMessageId } from './records';
+import { sendSmsSteps, writeSmsSteps, type SmsStepOptions, type WrittenSms } from './smsSteps';
+import type { EmailStepItem, SendResult, SmsStepItem, StepSendContext } from './stepItem';
 import { readBatchDrivers, writeBatchDrivers } from './tags';
 
+export { emptySteps } from './changes';
+
 const HOUR_MS = 60 * 60_000;
-const MIN_RESCHEDULE_MS = 60_000;
 
 export interface BatchOptions {
   readonly channels: SequenceChannels;
@@ -42,6 +48,8 @@ export interface BatchOptions {
   readonly sms?: Omit<SmsStepOptions, 'provider'>;
   /** The previous run did not finish: read step records before deciding (smsSteps.ts). */
   readonly recovering?: boolean;
+  /** The run's planned contacts, shared by its pipelined batches (ledger.ts); a batch run alone keeps its own. */
+  readonly ledger?: ContactLedger;
 }
 
 export interface BatchReport {
@@ -52,134 +60,50 @@ export interface BatchReport {
   readonly exited: number;
   readonly completed: number;
   readonly rescheduled: number;
+  /** Enrollments written active with their next step already due (a later claim of the run may take them). */
+  readonly dueAgain: number;
   /** Sequences whose enrollments changed (their counters need a sync). */
   readonly touchedSequences: readonly string[];
+  /** What the batch's writes changed in those sequences' counters (told to the counter sync). */
+  readonly counterChanges: ReadonlyMap<string, CounterChange>;
   /** Sequences found not active (paused or draft): their enrollments are left for when they resume. */
   readonly inactiveSequences: readonly string[];
 }
 
-/** What to write for one enrollment; `entry` is appended to its stored history. */
-type Change = Partial<Pick<EmailSequenceEnrollment, 'status' | 'current_step' | 'next_step_at' | 'last_step_at' | 'exit_reason' | 'finished_at' | 'converted_at' | 'converted'>> & { entry?: StepHistoryEntry };
-
-export function emptySteps(): Record<StepOutcome, number> {
-  return { sent: 0, skipped: 0, held: 0, blocked: 0, failed: 0, waited: 0, condition_true: 0, condition_false: 0 };
-}
-
-function exitChange(reason: ExitReason, at: Date): Change {
-  return { status: 'exited', exit_reason: reason, next_step_at: null, finished_at: at };
-}
-
-function advanceChange(l: Loaded, input: { position: number; outcome: StepOutcome; at: Date; messageId?: string | null; reason?: string; skip?: number; exit?: ExitReason }): Change {
-  const advance = advanceAfter({ plan: l.plan, position: input.position, outcome: input.outcome, at: input.at, location: recipientLocation(l.driver), messageId: input.messageId ?? null, ...(input.reason ? { reason: input.reason } : {}), skip: input.skip ?? 0 });
-  if (input.exit) return { ...exitChange(input.exit, input.at), current_step: input.position, last_step_at: input.at, entry: advance.entry };
-  return {
-    status: advance.status,
-    current_step: advance.currentStep,
-    next_step_at: advance.nextStepAt,
-    last_step_at: input.at,
-    entry: advance.entry,
-    ...(advance.status === 'completed' ? { finished_at: input.at } : {}),
-  };
-}
-
-function changeForPlan(l: Loaded, plan: StepPlan, at: Date): Change | null {
-  switch (plan.kind) {
-    case 'exit':
-      return exitChange(plan.reason, at);
-    case 'complete':
-      return { status: 'completed', current_step: l.plan.steps.length + 1, next_step_at: null, finished_at: at };
-    case 'skip':
-      return advanceChange(l, { position: plan.position, outcome: 'skipped', at, reason: plan.reason });
-    case 'wait':
-      return advanceChange(l, { position: plan.position, outcome: 'waited', at });
-    case 'branch': {
-      const branch = branchOutcome(plan);
-      return advanceChange(l, { position: plan.position, outcome: branch.outcome, at, reason: plan.reason, skip: branch.skip, ...(branch.exit ? { exit: 'condition' as const } : {}) });
-    }
-    case 'send':
-      return null;
-    default: {
-      const unreachable: never = plan;
-      return unreachable;
-    }
-  }
-}
-
-function changeForResult(l: Loaded, position: number, result: SendResult, at: Date): Change {
-  switch (result.kind) {
-    case 'later':
-      // Never due again within this run: a run only moves forward.
-      return { next_step_at: new Date(Math.max(result.until.getTime(), at.getTime() + MIN_RESCHEDULE_MS)) };
-    case 'done':
-      return advanceChange(l, { position, outcome: result.outcome, at, messageId: result.messageId, ...(result.reason ? { reason: result.reason } : {}) });
-  }
-}
-
-function notConfigured(now: Date, reason: string): SendResult {
-  return { kind: 'later', until: new Date(now.getTime() + HOUR_MS), reason };
-}
-
-interface Sent {
-  readonly results: Map<string, SendResult>;
+/** What the channels report while sending: collected for the batch's one ContactEvents insert and one driver update. */
+interface Collected {
   readonly texted: string[];
   readonly emailed: string[];
-  /** The contacts both channels made, for one ContactEvents insert. */
   readonly contacts: NewContactEvent[];
 }
 
-/**
- * Runs the SMS and the email steps side by side; both finish (or fail) before this returns. The
- * contacts both channels record (ContactEvents) are collected for one insert (by the caller, or
- * here when a channel failed: what was sent is recorded either way).
- */
-async function runSends(sms: SmsStepItem[], email: EmailStepItem[], options: BatchOptions, knownEmails: ReadonlyMap<string, EmailMessage>): Promise<Sent> {
-  const sent: Sent = { results: new Map(), texted: [], emailed: [], contacts: [] };
-  const compliance: ComplianceStore = { ...options.compliance, recordContacts: async (events) => (sent.contacts.push(...events), { writes: 0 }) };
-  const ctx = { now: options.now, compliance, emailed: (ids: readonly string[]) => void sent.emailed.push(...ids), texted: (ids: readonly string[]) => void sent.texted.push(...ids) };
-  const provider = options.channels.sms;
-  const smsRun = provider ? runSmsSteps(sms, ctx, { ...options.sms, provider, recovering: options.recovering === true }) : Promise.resolve(new Map(sms.map((i) => [i.enrollment._id, notConfigured(options.now, 'SMS is not configured (Twilio secrets)')])));
-  const settled = await Promise.allSettled([smsRun, runEmailSteps(email, ctx, options.channels.email, knownEmails)]);
-  for (const s of settled) {
-    if (s.status === 'rejected') {
-      // What was sent is recorded even when the other channel failed (a rerun re-records harmlessly: ids are deterministic).
-      if (sent.contacts.length > 0) await options.compliance.recordContacts(sent.contacts);
-      throw s.reason;
-    }
-    for (const [k, v] of s.value) sent.results.set(k, v);
-  }
-  return sent;
+/** A batch whose message records are written; nothing has been sent. */
+export interface WrittenBatch {
+  readonly prepared: PreparedBatch;
+  readonly options: BatchOptions;
+  /** By enrollment: what its steps without side effect changed (a message step's result is merged in later). */
+  readonly changes: Map<string, Change>;
+  readonly sms: readonly SmsStepItem[];
+  readonly email: readonly EmailStepItem[];
+  readonly writtenSms: WrittenSms;
+  readonly writtenEmails: WrittenEmails;
+  readonly ctx: StepSendContext;
+  readonly collected: Collected;
 }
 
-/** The completion tags of the enrollments this batch completes, by driver. */
-function completionTags(batch: readonly Claimed[], changes: ReadonlyMap<string, Change>, loaded: ReadonlyMap<string, Loaded>): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const e of batch) {
-    const tag = loaded.get(e._id)?.sequence.completion_tag;
-    if (!tag || changes.get(e._id)?.status !== 'completed') continue;
-    out.set(e.driver_id, new Set([...(out.get(e.driver_id) ?? []), tag]));
-  }
-  return out;
+/** A batch whose provider calls are done and recorded on the message records. */
+export interface SentBatch {
+  readonly written: WrittenBatch;
+  readonly results: ReadonlyMap<string, SendResult>;
 }
 
-/** Writes the changes of enrollments still `active` at the step they were claimed at (`fresh`: them as stored now). */
-async function writeChanges(batch: readonly Claimed[], changes: ReadonlyMap<string, Change>, fresh: readonly EmailSequenceEnrollment[]): Promise<{ written: EmailSequenceEnrollment[]; entries: StepHistoryEntry[] }> {
-  const claimed = indexById(batch);
-  const written: EmailSequenceEnrollment[] = [];
-  const entries: StepHistoryEntry[] = [];
-  for (const current of fresh) {
-    const before = claimed.get(current._id);
-    const change = changes.get(current._id);
-    // Removed, exited by a webhook or moved on meanwhile: its own writer's state stands.
-    if (!before || !change || current.status !== 'active' || current.current_step !== before.current_step) continue;
-    const { entry, ...fields } = change;
-    written.push({ ...current, ...fields, step_history: entry ? [...current.step_history, entry] : current.step_history });
-    if (entry) entries.push(entry);
-  }
-  if (written.length > 0) await enrollments().bulkUpdate(written);
-  return { written, entries };
+function notConfigured(items: readonly SmsStepItem[], now: Date): WrittenSms {
+  const results = new Map<string, SendResult>(items.map((i) => [i.enrollment._id, { kind: 'later', until: new Date(now.getTime() + HOUR_MS), reason: 'SMS is not configured (Twilio secrets)' }]));
+  return { items, results, toSend: [], reconcile: new Set() };
 }
 
-export async function runStepBatch(prepared: PreparedBatch, options: BatchOptions): Promise<BatchReport> {
+/** Stage 1: plans every enrollment of the batch, decides its message steps and writes their records. */
+export async function writeStepBatch(prepared: PreparedBatch, options: BatchOptions): Promise<WrittenBatch> {
   const at = options.now;
   const { batch, loaded } = prepared;
   const changes = new Map<string, Change>();
@@ -189,46 +113,103 @@ export async function runStepBatch(prepared: PreparedBatch, options: BatchOption
   for (const e of batch) {
     const l = loaded.get(e._id);
     if (!l) continue;
-    const plan = planStep({ plan: l.plan, position: e.current_step, enrolledAt: e.enrolled_at, facts: l.facts, now: at });
-    const change = changeForPlan(l, plan, at);
-    if (change) changes.set(e._id, change);
-    if (plan.kind !== 'send') continue;
-    const base = { enrollment: e, ...l, position: plan.position, messageId: stepMessageId(e._id, plan.step.step_number) };
-    if (plan.step.step_type === 'sms') sms.push({ ...base, step: plan.step });
-    else email.push({ ...base, step: plan.step });
+    const planned = planSteps({ l, enrollment: e, at, emailRead: (id) => prepared.emailIdsRead.has(id) });
+    if (planned.change) changes.set(e._id, planned.change);
+    if (!planned.send) continue;
+    const { step, position } = planned.send;
+    const base = { enrollment: e, ...l, position, messageId: stepMessageId(e._id, step.step_number) };
+    if (step.step_type === 'sms') sms.push({ ...base, step });
+    else email.push({ ...base, step });
   }
-  const sent = await runSends(sms, email, options, prepared.stepEmails);
-  for (const item of [...sms, ...email]) {
-    const result = sent.results.get(item.enrollment._id);
+  const ledger = options.ledger ?? createContactLedger(options.compliance);
+  const collected: Collected = { texted: [], emailed: [], contacts: [] };
+  // The channels' ContactEvents are collected for the batch's one insert (finishStepBatch).
+  const compliance: ComplianceStore = { ...ledger.store, recordContacts: async (events) => (collected.contacts.push(...events), { writes: 0 }) };
+  const ctx: StepSendContext = {
+    now: at,
+    compliance,
+    ledger,
+    emailed: (ids) => void collected.emailed.push(...ids),
+    texted: (ids) => void collected.texted.push(...ids),
+  };
+  const provider = options.channels.sms;
+  const [writtenSms, writtenEmails] = await Promise.all([
+    provider ? writeSmsSteps(sms, ctx, { recovering: options.recovering === true }) : Promise.resolve(notConfigured(sms, at)),
+    // The records prepare.ts read decide; should any step's record not have been read, all are read again.
+    writeEmailSteps(email, ctx, options.channels.email, email.every((i) => prepared.emailIdsRead.has(i.messageId)) ? prepared.stepEmails : null),
+  ]);
+  return { prepared, options, changes, sms, email, writtenSms, writtenEmails, ctx, collected };
+}
+
+/**
+ * Stage 2: the SMS and the email sends side by side; both finish (or fail) before this returns.
+ * When a channel fails, what the other one sent is still recorded as contacts before the error.
+ */
+export async function sendStepBatch(written: WrittenBatch): Promise<SentBatch> {
+  const { options, ctx } = written;
+  const provider = options.channels.sms;
+  const smsRun = provider ? sendSmsSteps(written.writtenSms, ctx, { ...options.sms, provider }) : Promise.resolve(written.writtenSms.results);
+  const settled = await Promise.allSettled([smsRun, sendEmailSteps(written.writtenEmails, ctx, options.channels.email)]);
+  const results = new Map<string, SendResult>();
+  for (const s of settled) {
+    if (s.status === 'rejected') {
+      // Recorded again by a rerun harmlessly: ContactEvents ids are deterministic.
+      if (written.collected.contacts.length > 0) await options.compliance.recordContacts(written.collected.contacts);
+      throw s.reason;
+    }
+    for (const [k, v] of s.value) results.set(k, v);
+  }
+  return { written, results };
+}
+
+/** Stage 3: contacts, drivers, then the enrollments advance. */
+export async function finishStepBatch(sent: SentBatch): Promise<BatchReport> {
+  const { written, results } = sent;
+  const { prepared, options, changes, collected } = written;
+  const at = options.now;
+  const { batch, loaded } = prepared;
+  for (const item of [...written.sms, ...written.email]) {
+    const result = results.get(item.enrollment._id);
     const l = loaded.get(item.enrollment._id);
-    if (result && l) changes.set(item.enrollment._id, changeForResult(l, item.position, result, at));
+    if (result && l) changes.set(item.enrollment._id, changeForResult(l, item.position, result, at, changes.get(item.enrollment._id) ?? null));
   }
   for (const e of batch) {
     const l = loaded.get(e._id);
     const converted = l && !e.converted_at ? convertedAt(l.facts, e.enrolled_at, at) : null;
-    if (converted) changes.set(e._id, { ...changes.get(e._id), converted_at: converted, converted: 1 });
+    if (converted) changes.set(e._id, mergeChange(changes.get(e._id), { converted_at: converted, converted: 1 }));
   }
   // The contacts insert, and the two reads (drivers, enrollments as stored now) at once; then the
   // driver update (mirrors, tags) before the enrollments advance.
-  const driverChanges = { emailed: sent.emailed, texted: sent.texted, tags: completionTags(batch, changes, loaded), at };
+  const driverChanges = { emailed: collected.emailed, texted: collected.texted, tags: completionTags(batch, changes, loaded), at };
   const [currentDrivers, fresh] = await Promise.all([
     readBatchDrivers(driverChanges),
     enrollmentsByIds([...changes.keys()]),
-    sent.contacts.length > 0 ? options.compliance.recordContacts(sent.contacts) : Promise.resolve({ writes: 0 }),
+    collected.contacts.length > 0 ? options.compliance.recordContacts(collected.contacts) : Promise.resolve({ writes: 0 }),
   ]);
   await writeBatchDrivers(driverChanges, currentDrivers);
-  const { written, entries } = await writeChanges(batch, changes, fresh);
+  const { written: stored, entries, counters } = await writeChanges(batch, changes, fresh);
+  return reportOf(prepared, stored, entries.map((e) => e.outcome), counters, at);
+}
+
+function reportOf(prepared: PreparedBatch, written: readonly EmailSequenceEnrollment[], outcomes: readonly StepOutcome[], counters: ReadonlyMap<string, CounterChange>, at: Date): BatchReport {
   const steps = emptySteps();
-  for (const entry of entries) steps[entry.outcome] += 1;
-  const claimed = indexById(batch);
+  for (const outcome of outcomes) steps[outcome] += 1;
+  const claimed = indexById(prepared.batch);
   return {
-    claimed: batch.length,
+    claimed: prepared.batch.length,
     written: written.length,
     steps,
     exited: written.filter((w) => w.status === 'exited').length,
     completed: written.filter((w) => w.status === 'completed').length,
     rescheduled: written.filter((w) => w.status === 'active' && w.current_step === claimed.get(w._id)?.current_step).length,
+    dueAgain: written.filter((w) => w.status === 'active' && w.next_step_at && w.next_step_at.getTime() <= at.getTime()).length,
     touchedSequences: [...new Set(written.map((w) => w.sequence_id))],
+    counterChanges: counters,
     inactiveSequences: prepared.inactiveSequences,
   };
+}
+
+/** The three stages one after the other (a batch on its own). */
+export async function runStepBatch(prepared: PreparedBatch, options: BatchOptions): Promise<BatchReport> {
+  return finishStepBatch(await sendStepBatch(await writeStepBatch(prepared, options)));
 }

@@ -1,7 +1,7 @@
 /**
  * `enrollment_count`, `active_count`, `completed_count`, `conversion_count` on EmailSequences,
- * kept EXACT without blind increments: they are always the result of an aggregate over the
- * enrollments, written only when they differ from what is stored.
+ * kept EXACT without blind increments: every value that stays stored was confirmed by an aggregate
+ * over the enrollments (a patch is always followed by its writer's confirming round).
  *
  * `syncSequenceCounters(ids)` — called by every writer of enrollments after its writes (enroll,
  * remove, the step job, exits from webhooks and triggers) — repeats { read the stored counters and
@@ -18,7 +18,9 @@
  * sequences synced longest ago every run.
  *
  * Cost per call: one aggregate (≤ 200 sequences per request) and one read per round, one patch per
- * sequence whose counters changed; one round when nothing changed, two when something did.
+ * sequence whose counters changed; one round when nothing changed, two when something did — or,
+ * when the writer tells what its own writes changed (`changes`), one read and the patch of stored +
+ * changes first, then usually a single confirming round.
  */
 import type { EmailSequence } from '../collections/email';
 import { now as clockNow } from '../platform';
@@ -85,12 +87,52 @@ export interface CounterSyncReport {
   readonly settled: boolean;
 }
 
-/** Recomputes and stores the counters of these sequences until stored = aggregate (see the header). */
-export async function syncSequenceCounters(sequenceIds: readonly string[]): Promise<CounterSyncReport> {
+/** How a writer changed the counters of one sequence (added to the stored ones by a sync that is told). */
+export type CounterChange = SequenceCounters;
+
+export function addCounterChange(into: Map<string, CounterChange>, sequenceId: string, change: Partial<CounterChange>): void {
+  const c = into.get(sequenceId) ?? ZERO;
+  into.set(sequenceId, {
+    enrollment_count: c.enrollment_count + (change.enrollment_count ?? 0),
+    active_count: c.active_count + (change.active_count ?? 0),
+    completed_count: c.completed_count + (change.completed_count ?? 0),
+    conversion_count: c.conversion_count + (change.conversion_count ?? 0),
+  });
+}
+
+function plus(stored: Pick<EmailSequence, keyof SequenceCounters>, change: CounterChange): SequenceCounters {
+  return {
+    enrollment_count: stored.enrollment_count + change.enrollment_count,
+    active_count: stored.active_count + change.active_count,
+    completed_count: stored.completed_count + change.completed_count,
+    conversion_count: stored.conversion_count + change.conversion_count,
+  };
+}
+
+const isZero = (c: CounterChange): boolean => same(c, ZERO);
+
+/**
+ * Recomputes and stores the counters of these sequences until stored = aggregate (see the header).
+ * `changes`: what the caller's own writes changed since the counters were last in sync (the step job
+ * knows every transition it wrote). The stored counters plus those changes are patched first (one
+ * read), so a round that only confirms — one aggregate instead of two — usually ends the sync. The
+ * patched value is a guess; what makes the counters exact is, as always, the confirming round that
+ * follows every patch (a wrong guess is corrected by the rounds after it).
+ */
+export async function syncSequenceCounters(sequenceIds: readonly string[], options: { changes?: ReadonlyMap<string, CounterChange> } = {}): Promise<CounterSyncReport> {
   const ids = [...new Set(sequenceIds.filter((id) => id !== ''))];
   if (ids.length === 0) return { rounds: 0, patched: 0, requests: 0, settled: true };
   let patched = 0;
   let requests = 0;
+  const changed = ids.filter((id) => { const c = options.changes?.get(id); return c !== undefined && !isZero(c); });
+  if (changed.length > 0) {
+    const stored = await sequencesByIds(changed);
+    requests += Math.ceil(changed.length / 1000);
+    const at = clockNow();
+    await Promise.all(stored.map((s) => sequences().patch(s._id, { ...plus(s, options.changes?.get(s._id) ?? ZERO), counters_at: at })));
+    patched += stored.length;
+    requests += stored.length;
+  }
   for (let round = 1; round <= MAX_ROUNDS; round += 1) {
     const [stored, counted] = await Promise.all([sequencesByIds(ids), countEnrollments(ids)]);
     requests += Math.ceil(ids.length / 1000) + Math.ceil(ids.length / AGGREGATE_SEQUENCES);

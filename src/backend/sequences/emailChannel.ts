@@ -4,8 +4,9 @@
  * the CAN-SPAM footer with the carrier's postal address, one-click List-Unsubscribe headers and an
  * unsubscribe link token naming our message — and sent through the same `EmailProvider` (the real
  * `@sendgrid/mail` in src/backend/adapters/emailSendGrid.ts) with the same retry rules
- * (`deliverRequest`, email/deliver.ts). custom_args carry our message id and the sequence, so the
- * SendGrid Event Webhook updates the step's EmailMessages record.
+ * (`deliverRequest`, email/deliver.ts). custom_args carry our message id and the carrier (the
+ * composer's `emailCustomArgs`: the record names the sequence), so the SendGrid Event Webhook updates
+ * the step's EmailMessages record.
  */
 import { sendGridFromSecrets } from '../adapters/emailSendGrid';
 import { createComposer, personalizationFor, requestFor, type ComposerCampaign, type EmailComposer } from '../email/compose';
@@ -15,9 +16,6 @@ import { createLogger } from '../platform';
 import type { EmailItemOutcome, SequenceEmailSender, StepEmailContext } from './ports';
 
 const log = createLogger('sequences.email');
-
-/** custom_args of a sequence email (SendGrid echoes them on every event). */
-export const SEQUENCE_EMAIL_ARGS = Object.freeze({ messageId: 'message_id', sequenceId: 'sequence_id', carrierDot: 'carrier_dot' } as const);
 
 function composerCampaign(context: StepEmailContext): ComposerCampaign | null {
   const { sequence, step, carrier, recruiter } = context;
@@ -92,15 +90,15 @@ export function createSequenceEmailSender(options: EmailSenderOptions): Sequence
       if (!composer) return { ok: false, subject: context.step.subject, reason: 'The carrier has no sender email address (Carriers.email_from_address)' };
       const built = personalizationFor(composer, recipient);
       if (!built.ok) return { ok: false, subject: built.subject, reason: built.reason };
-      const customArgs = { [SEQUENCE_EMAIL_ARGS.messageId]: recipient.messageId, [SEQUENCE_EMAIL_ARGS.sequenceId]: context.sequence._id, [SEQUENCE_EMAIL_ARGS.carrierDot]: context.carrier.carrier_dot };
-      return { ok: true, subject: built.subject, personalization: { ...built.personalization, customArgs } };
+      // The composer's custom_args already name the step's message and the carrier.
+      return { ok: true, subject: built.subject, personalization: built.personalization };
     },
     async send(context, personalizations) {
       const composer = composerFor(context);
       if (!composer) return personalizations.map(() => ({ kind: 'rejected', code: 'no_sender', reason: 'The carrier has no sender email address' }));
       if (personalizations.length === 0) return [];
       // The email channel's retry rules: 429 / unreachable retried, 400s naming recipients split off, 5xx / timeouts unconfirmed.
-      const { personalizations: _none, ...request } = requestFor(composer, []);
+      const { personalizations: _none, ...request } = requestFor(composer, [], 'sequence');
       const outcome = await deliverRequest({ provider: options.provider, request, personalizations, options: retry });
       return itemOutcomes(personalizations.length, outcome);
     },

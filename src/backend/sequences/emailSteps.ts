@@ -7,14 +7,20 @@
  *    unconfirmed requests (email/unconfirmed.ts: confirmed by an event on the request, resent when
  *    events flow without it, failed after 24 h), never blindly resent;
  * 2. compliance (`decideContactBatch`, channel `email`: consent, suppression, the sequence's send
- *    window) and the personalization (carrier sender, footer, List-Unsubscribe) per step;
+ *    window) and the personalization (carrier sender, footer, List-Unsubscribe) per step. A
+ *    suppression the DriverProfiles mirror does not show yet (facts.ts read EmailSuppressions for the
+ *    batch) is folded into the driver first — its reason read for those drivers only;
  * 3. one bulk save of the records BEFORE any provider call (sendable ones `queued` with the id of
  *    the Mail Send request that will carry them, one request per step: ≤ 1000 emails), the calls
  *    (a few requests at once), then one read of the records and one bulk update of the outcomes;
  * 4. ContactEvents (through the batch) and `last_email_at` (the batch's driver write) for what
  *    SendGrid accepted.
+ * Steps 1–3 up to the save are `writeEmailSteps`, the calls and outcomes `sendEmailSteps` (the step
+ * job pipelines them across batches).
  */
 import type { EmailMessage } from '../collections/email';
+import type { DriverProfile } from '../collections/people';
+import { activeSuppressionsOf } from '../email/suppressionRecords';
 import { CONFIRM_AFTER_MS, EVENT_STATUSES, GIVE_UP_MS } from '../email/unconfirmed';
 import type { EmailPersonalization } from '../email/provider';
 import { decideContactBatch, type ContactDecision } from '../outreach';
@@ -132,19 +138,39 @@ async function settleStored(items: readonly EmailStepItem[], ctx: StepSendContex
   return { fresh, stored: new Set(stored.map((r) => r._id)) };
 }
 
-interface Sendable {
+export interface Sendable {
   readonly item: EmailStepItem;
   readonly personalization: EmailPersonalization;
 }
 
+/**
+ * The drivers as compliance must see them: a suppression in EmailSuppressions that the mirror does
+ * not show yet (`facts.unsubscribed` without `email_suppressed_reason`) gets its reason, read for
+ * those drivers only (one read per carrier, none in the usual case).
+ */
+async function withSuppressions(items: readonly EmailStepItem[]): Promise<DriverProfile[]> {
+  const unmirrored = items.filter((i) => i.facts.unsubscribed && !i.driver.email_suppressed_reason && i.driver.email);
+  if (unmirrored.length === 0) return items.map((i) => i.driver);
+  const reasons = new Map<string, DriverProfile['email_suppressed_reason']>();
+  for (const [carrierDot, list] of groupBy(unmirrored, (i) => i.enrollment.carrier_dot)) {
+    const active = await activeSuppressionsOf(carrierDot, list.map((i) => i.driver.email ?? ''));
+    for (const i of list) reasons.set(i.driver._id, active.get((i.driver.email ?? '').trim().toLowerCase())?.reason ?? null);
+  }
+  return items.map((i) => {
+    const reason = reasons.get(i.driver._id);
+    return reason ? { ...i.driver, email_suppressed_reason: reason } : i.driver;
+  });
+}
+
 async function compose(fresh: readonly EmailStepItem[], ctx: StepSendContext, sender: SequenceEmailSender, results: Map<string, SendResult>): Promise<{ records: NewEmail[]; sendable: Sendable[] }> {
+  const nonce = Math.random().toString(36).slice(2, 10);
   const records: NewEmail[] = [];
   const sendable: Sendable[] = [];
   for (const group of groupBy(fresh, (i) => `${i.enrollment.carrier_dot}|${JSON.stringify(i.plan.sendWindow)}`).values()) {
     for (const part of chunk(group, 1000)) {
       const first = part[0];
       if (!first) continue;
-      const { decisions } = await decideContactBatch({ channel: 'email', carrier: first.carrier, drivers: part.map((i) => i.driver), now: ctx.now, sendWindow: first.plan.sendWindow, campaignId: null }, ctx.compliance);
+      const { decisions } = await decideContactBatch({ channel: 'email', carrier: first.carrier, drivers: await withSuppressions(part), now: ctx.now, sendWindow: first.plan.sendWindow, campaignId: null }, ctx.compliance);
       part.forEach((item, i) => {
         const decision: ContactDecision = decisions[i] ?? { action: 'block', rule: 'contact.email_missing', reason: 'no decision' };
         const email = (item.driver.email ?? '').trim().toLowerCase();
@@ -168,7 +194,7 @@ async function compose(fresh: readonly EmailStepItem[], ctx: StepSendContext, se
         }
         // Written as `queued` with its request id right before the call (below): if the run dies
         // before SendGrid answers, the unconfirmed rule decides, never a blind resend.
-        const requestId = requestIdOf(item, ctx.now);
+        const requestId = requestIdOf(item, ctx.now, nonce);
         records.push({ ...newRecord(item, { status: 'queued', subject: built.subject, compliance_rule: null, compliance_reason: null }), request_id: requestId, attempted_at: ctx.now });
         sendable.push({ item, personalization: built.personalization });
       });
@@ -182,8 +208,13 @@ function groupKey(item: EmailStepItem): string {
   return `${item.sequence._id}.v${item.plan.version}.s${item.step.step_number}`;
 }
 
-function requestIdOf(item: EmailStepItem, at: Date): string {
-  return `${groupKey(item)}@${at.getTime().toString(36)}`;
+/**
+ * The id of the Mail Send request that carries the item: unique per request (the step, the instant,
+ * and a nonce of this write), so an event of one request never confirms another one — two batches of
+ * a run may send the same step at the same instant, and one of them may never have been sent.
+ */
+function requestIdOf(item: EmailStepItem, at: Date, nonce: string): string {
+  return `${groupKey(item)}@${at.getTime().toString(36)}.${nonce}`;
 }
 
 /** What became of one email, applied to its record as stored now (fields the Event Webhook writes are kept). */
@@ -241,21 +272,35 @@ async function sendGroups(groups: readonly (readonly Sendable[])[], sender: Sequ
   return { outcomes, failure };
 }
 
+/** A batch's email steps once written: records saved (sendable ones `queued`), nothing sent yet. */
+export interface WrittenEmails {
+  /** Steps already settled (holds, blocks, records a killed run left, email not configured). */
+  readonly results: Map<string, SendResult>;
+  readonly sendable: readonly Sendable[];
+}
+
 /**
- * Runs the email steps of a batch; results by enrollment id. Without a sender, email steps wait.
- * `known`: the steps' stored records when the caller already read them (else one read here).
+ * Decides and writes the email steps of a batch (nothing is sent). Without a sender, email steps
+ * wait. `known`: the steps' stored records when the caller already read them (else one read here).
  */
-export async function runEmailSteps(items: readonly EmailStepItem[], ctx: StepSendContext, sender: SequenceEmailSender | null, known: ReadonlyMap<string, EmailMessage> | null = null): Promise<Map<string, SendResult>> {
+export async function writeEmailSteps(items: readonly EmailStepItem[], ctx: StepSendContext, sender: SequenceEmailSender | null, known: ReadonlyMap<string, EmailMessage> | null = null): Promise<WrittenEmails> {
   const results = new Map<string, SendResult>();
-  if (items.length === 0) return results;
+  if (items.length === 0) return { results, sendable: [] };
   if (!sender) {
     for (const item of items) results.set(item.enrollment._id, { kind: 'later', until: new Date(ctx.now.getTime() + 60 * 60_000), reason: 'Email is not configured (SendGrid secrets)' });
-    return results;
+    return { results, sendable: [] };
   }
   const { fresh } = await settleStored(items, ctx, results, known);
   const { records, sendable } = await compose(fresh, ctx, sender, results);
   if (records.length > 0) await emailMessages().bulkSave(records);
-  if (sendable.length === 0) return results;
+  return { results, sendable };
+}
+
+/** Sends what `writeEmailSteps` wrote (one Mail Send request per step) and records the outcomes; results by enrollment id. */
+export async function sendEmailSteps(written: WrittenEmails, ctx: StepSendContext, sender: SequenceEmailSender | null): Promise<Map<string, SendResult>> {
+  const results = new Map(written.results);
+  const { sendable } = written;
+  if (sendable.length === 0 || !sender) return results;
   // A batch holds ≤ 1000 enrollments, so one step's emails fit one request.
   const { outcomes, failure } = await sendGroups([...groupBy(sendable, (s) => groupKey(s.item)).values()], sender);
   // One read of the records as stored now (the Event Webhook may already have written some) and one bulk update.
@@ -276,4 +321,9 @@ export async function runEmailSteps(items: readonly EmailStepItem[], ctx: StepSe
     ctx.emailed?.(accepted.map((s) => s.item.driver._id));
   }
   return results;
+}
+
+/** Writes, then sends, the email steps of a batch; results by enrollment id. */
+export async function runEmailSteps(items: readonly EmailStepItem[], ctx: StepSendContext, sender: SequenceEmailSender | null, known: ReadonlyMap<string, EmailMessage> | null = null): Promise<Map<string, SendResult>> {
+  return sendEmailSteps(await writeEmailSteps(items, ctx, sender, known), ctx, sender);
 }

@@ -17,7 +17,7 @@ import type { SendWindow } from '../collections/common';
 import type { ExitCondition, SequenceStep, StepConditions, StepHistoryEntry } from '../collections/sequence-steps';
 import type { SequenceExitType, StepOutcome } from '../collections/vocabulary';
 import type { RecipientLocation } from '../outreach';
-import { dueAfter } from './timing';
+import { delayOf, dueAfter } from './timing';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Default of `inactive_after_days`. */
@@ -160,6 +160,33 @@ export function planStep(input: { plan: SequencePlan; position: number; enrolled
       return unreachable;
     }
   }
+}
+
+/**
+ * The steps one batch may run for an enrollment standing at `position`: the due step and, while the
+ * step run has no side effect (wait, condition, voicemail, or a message step its conditions may skip)
+ * and the next step has no delay, the steps after it (a `skip_next` condition may jump over one). A
+ * batch reads what these steps need (their email records, the facts their conditions read), so a step
+ * due at once after a wait or a condition runs in the same batch instead of waiting for a later claim.
+ * A superset: whether a step really runs at once is decided when the batch plans (its due time, the
+ * conditions, the branch taken).
+ */
+export function stepsAtOnce(plan: Pick<SequencePlan, 'steps'>, position: number): SequenceStep[] {
+  const reached = new Map<number, SequenceStep>();
+  const visit = (p: number): void => {
+    const step = plan.steps[p - 1];
+    if (!step || reached.has(p)) return;
+    reached.set(p, step);
+    const sideEffect = (step.step_type === 'email' || step.step_type === 'sms') && !step.conditions;
+    if (sideEffect) return;
+    const next = step.step_type === 'condition' && step.on_false === 'skip_next' ? [p + 1, p + 2] : [p + 1];
+    for (const q of next) {
+      const candidate = plan.steps[q - 1];
+      if (candidate && delayOf(candidate) === 0) visit(q);
+    }
+  };
+  visit(position);
+  return [...reached.entries()].sort((a, b) => a[0] - b[0]).map(([, step]) => step);
 }
 
 /** Where an enrollment goes after a step ran (or was skipped / branched). */

@@ -4,14 +4,16 @@
  * fires again, two recruiters at once — inserts one item; the second is reported `already_enrolled`.
  * One enrollment per person: a profile whose phone or address belongs to a profile already enrolled
  * (or earlier in the same call) is skipped as `duplicate_contact`.
- * Per call of ≤ 1000 drivers: one read of the drivers, two for the duplicate check, one bulk insert,
- * then the counters sync.
+ * Per call of ≤ 1000 drivers: one read of the drivers, two for the duplicate check, one of
+ * EmailSuppressions when the sequence enables the `unsubscribed` exit (the drivers' mirror follows a
+ * suppression by up to one run of `processEmailSuppressions`), one bulk insert, then the counters sync.
  * New enrollments run the sequence's current version; their first step is due its delay after
  * enrollment, in its channel's window.
  */
 import type { EmailSequence, EmailSequenceEnrollment } from '../collections/email';
 import type { DriverProfile } from '../collections/people';
 import type { SequenceTriggerType } from '../collections/vocabulary';
+import { activeSuppressionsOf } from '../email/suppressionRecords';
 import { recipientLocation } from '../outreach';
 import type { NewItem } from '../platform/data';
 import type { EmailSequenceEnrollments } from '../collections/email';
@@ -32,14 +34,14 @@ export interface EnrollResult {
 
 type NewEnrollment = NewItem<typeof EmailSequenceEnrollments> & { _id: string };
 
-/** The exits that already apply from the driver profile alone: such a driver is not enrolled. */
-function profileExit(sequence: EmailSequence, driver: DriverProfile, now: Date): EnrollSkipReason | null {
+/** The exits that already apply from the driver profile alone (and its address's suppression): such a driver is not enrolled. */
+function profileExit(sequence: EmailSequence, driver: DriverProfile, now: Date, suppressed: ReadonlySet<string>): EnrollSkipReason | null {
   const plan = currentPlan(sequence);
   const facts = {
     ...NO_ENGAGEMENT,
     hired: driver.status === 'hired',
     profileInactive: driver.status === 'inactive',
-    unsubscribed: Boolean(driver.email_suppressed_reason),
+    unsubscribed: Boolean(driver.email_suppressed_reason) || suppressed.has(driver._id),
     optedOut: Boolean(driver.sms_opted_out_at),
   };
   const exit = exitFor({ plan, enrolledAt: now, facts, now });
@@ -102,6 +104,15 @@ async function enrolledTwins(sequence: EmailSequence, candidates: readonly Drive
   return new Set(candidates.filter((d) => contactKeys(d).some((k) => taken.has(k))).map((d) => d._id));
 }
 
+/** Candidates whose current address is suppressed without the mirror showing it yet (one read; none when the sequence ignores unsubscribes). */
+async function suppressedCandidates(sequence: EmailSequence, candidates: readonly DriverProfile[]): Promise<Set<string>> {
+  if (!currentPlan(sequence).exitConditions.some((c) => c.type === 'unsubscribed' && c.enabled)) return new Set();
+  const unmirrored = candidates.filter((d) => d.email && !d.email_suppressed_reason);
+  if (unmirrored.length === 0) return new Set();
+  const active = await activeSuppressionsOf(sequence.carrier_dot, unmirrored.map((d) => d.email ?? ''));
+  return new Set(unmirrored.filter((d) => active.has((d.email ?? '').trim().toLowerCase())).map((d) => d._id));
+}
+
 /**
  * Enrolls up to 1000 drivers of the sequence's carrier (the caller checked the sequence is active
  * and the member's tenancy). Drivers of another carrier are reported `driver_not_found`.
@@ -118,7 +129,7 @@ export async function enrollDrivers(input: { sequence: EmailSequence; driverIds:
     seen.add(id);
   }
   const found = new Map((await driversByIds(ids)).filter((d) => d.carrier_dot === sequence.carrier_dot).map((d) => [d._id, d]));
-  const twins = await enrolledTwins(sequence, [...found.values()]);
+  const [twins, suppressed] = await Promise.all([enrolledTwins(sequence, [...found.values()]), suppressedCandidates(sequence, [...found.values()])]);
   const contacts = new Set<string>();
   const records: NewEnrollment[] = [];
   for (const id of ids) {
@@ -132,7 +143,7 @@ export async function enrollDrivers(input: { sequence: EmailSequence; driverIds:
       skipped.push({ driverId: id, reason: 'duplicate_contact' });
       continue;
     }
-    const exit = profileExit(sequence, driver, now);
+    const exit = profileExit(sequence, driver, now, suppressed);
     if (exit) {
       skipped.push({ driverId: id, reason: exit });
       continue;

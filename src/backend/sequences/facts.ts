@@ -9,15 +9,19 @@
  * - opens and clicks (`if_not_opened` / `if_not_clicked`, `inactive`): the enrollment's own earlier
  *   emails, by their deterministic ids — one read per 1000 ids, which also fetches the due email
  *   steps' own records (a killed run may have written them; emailSteps.ts decides on them);
- * - hired / inactive profile, SMS opt-out, email suppression: the DriverProfiles fields `status`,
- *   `sms_opted_out_at`, `email_suppressed_reason` (kept by the opt-out and suppression paths).
+ * - hired / inactive profile, SMS opt-out: the DriverProfiles fields `status`, `sms_opted_out_at`;
+ * - email suppression (the `unsubscribed` exit; email steps are blocked by it): the mirror
+ *   `email_suppressed_reason`, and — because the mirror follows a suppression by up to one run of
+ *   `processEmailSuppressions` — EmailSuppressions for the drivers' current addresses without a mirror,
+ *   when the plan enables the exit or the due step is an email: one read per carrier in the batch.
  * Email replies are not tracked (no inbound email in this system), so "replied" means an SMS reply.
  */
 import type { EmailMessage, EmailSequenceEnrollment } from '../collections/email';
 import type { DriverProfile } from '../collections/people';
 import type { SequenceStep } from '../collections/sequence-steps';
+import { activeSuppressionsOf } from '../email/suppressionRecords';
 import { MAX_PAGE_SIZE } from '../platform/data';
-import type { EngagementFacts, SequencePlan } from './engine';
+import { stepsAtOnce, type EngagementFacts, type SequencePlan } from './engine';
 import { emailsByIds, smsMessages, stepMessageId } from './records';
 import { chunk, groupBy } from '../util/lists';
 
@@ -36,16 +40,17 @@ function exitEnabled(plan: SequencePlan, type: string): boolean {
   return plan.exitConditions.some((c) => c.type === type && c.enabled);
 }
 
-function dueStep(r: FactRequest): SequenceStep | undefined {
-  return r.plan.steps[r.enrollment.current_step - 1];
+/** The due step and the steps the batch may run at once after it (engine.ts `stepsAtOnce`): the facts serve them all. */
+function dueSteps(r: FactRequest): SequenceStep[] {
+  return stepsAtOnce(r.plan, r.enrollment.current_step);
 }
 
 export function needsOf(r: FactRequest): Needs {
   const inactive = exitEnabled(r.plan, 'inactive');
-  const conditions = dueStep(r)?.conditions;
+  const conditions = dueSteps(r).map((s) => s.conditions);
   return {
-    replies: inactive || exitEnabled(r.plan, 'replied') || conditions?.if_no_reply === true,
-    emails: inactive || conditions?.if_not_opened === true || conditions?.if_not_clicked === true,
+    replies: inactive || exitEnabled(r.plan, 'replied') || conditions.some((c) => c?.if_no_reply === true),
+    emails: inactive || conditions.some((c) => c?.if_not_opened === true || c?.if_not_clicked === true),
   };
 }
 
@@ -70,6 +75,30 @@ async function smsRepliesByPhone(carrierDot: string, phones: readonly string[], 
     }
   }
   return { byPhone, reads: Math.max(reads, 1) };
+}
+
+/** The driver's current address when the batch must look it up in EmailSuppressions (no mirror yet, and the suppression matters here). */
+function addressToCheck(r: FactRequest): string | null {
+  const email = r.driver.email?.trim().toLowerCase();
+  if (!email || r.driver.email_suppressed_reason) return null;
+  return exitEnabled(r.plan, 'unsubscribed') || dueSteps(r).some((s) => s.step_type === 'email') ? email : null;
+}
+
+/** Drivers whose current address the carrier may not email, per EmailSuppressions (one read per carrier with addresses to check). */
+async function suppressedDrivers(list: readonly FactRequest[]): Promise<{ ids: Set<string>; reads: number }> {
+  const ids = new Set<string>();
+  let reads = 0;
+  for (const [carrierDot, group] of groupBy(list, (r) => r.enrollment.carrier_dot)) {
+    const checked = group.flatMap((r) => {
+      const address = addressToCheck(r);
+      return address ? [{ r, address }] : [];
+    });
+    if (checked.length === 0) continue;
+    const active = await activeSuppressionsOf(carrierDot, checked.map((c) => c.address));
+    reads += Math.ceil(new Set(checked.map((c) => c.address)).size / MAX_PAGE_SIZE);
+    for (const { r, address } of checked) if (active.has(address)) ids.add(r.driver._id);
+  }
+  return { ids, reads };
 }
 
 /** Ids of the emails this enrollment sent before its due step (deterministic: `<enrollment>.s<n>`). */
@@ -99,8 +128,9 @@ export async function readFacts(list: readonly FactRequest[], alsoEmailIds: read
     }
   }
   const emailIds = [...list.filter((r) => needsOf(r).emails).flatMap(earlierEmailIds), ...alsoEmailIds];
-  const emails = emailIds.length > 0 ? await emailsByIds(emailIds) : [];
+  const [emails, suppressed] = await Promise.all([emailIds.length > 0 ? emailsByIds(emailIds) : Promise.resolve([]), suppressedDrivers(list)]);
   if (emailIds.length > 0) reads += Math.ceil(new Set(emailIds).size / MAX_PAGE_SIZE);
+  reads += suppressed.reads;
   const emailsByEnrollment = new Map<string, typeof emails>();
   for (const m of emails) {
     const key = m.enrollment_id ?? '';
@@ -117,7 +147,7 @@ export async function readFacts(list: readonly FactRequest[], alsoEmailIds: read
       appliedAt,
       hired: r.driver.status === 'hired',
       profileInactive: r.driver.status === 'inactive',
-      unsubscribed: Boolean(r.driver.email_suppressed_reason),
+      unsubscribed: Boolean(r.driver.email_suppressed_reason) || suppressed.ids.has(r.driver._id),
       optedOut: Boolean(r.driver.sms_opted_out_at),
       emailOpened: own.some((m) => m.opened),
       emailClicked: own.some((m) => m.clicked),

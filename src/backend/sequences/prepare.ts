@@ -12,7 +12,9 @@ import type { EmailMessage, EmailSequence, EmailSequenceEnrollment } from '../co
 import type { JobPosting } from '../collections/jobs';
 import type { Carrier, DriverProfile, RecruiterProfile } from '../collections/people';
 import { createLogger } from '../platform';
-import type { EngagementFacts, ExitReason, SequencePlan } from './engine';
+import { MAX_PAGE_SIZE } from '../platform/data';
+import { chunk } from '../util/lists';
+import { stepsAtOnce, type EngagementFacts, type ExitReason, type SequencePlan } from './engine';
 import { readFacts, type FactRequest } from './facts';
 import { carriersByDot, driversByIds, enrollments, indexById, jobsOf, ownerKey, ownersOf, sequencesByIds, stepMessageId } from './records';
 import { enrollmentVersionOf, planKey, plansFor, versionOf } from './versions';
@@ -32,7 +34,8 @@ export async function claimDue(input: { at: Date; limit: number; pausedSequences
     (q) => {
       let due = q.eq('status', 'active').le('next_step_at', input.at);
       if (input.pausedSequences.length > 0) due = due.not(db.filter().hasSome('sequence_id', [...input.pausedSequences]));
-      if (input.inFlight.length > 0) due = due.not(db.filter().hasSome('_id', [...input.inFlight]));
+      // The batches still in flight (≤ 2 of ≤ 1000): one exclusion of ≤ 1000 ids each.
+      for (const part of chunk(input.inFlight, MAX_PAGE_SIZE)) due = due.not(db.filter().hasSome('_id', part));
       return due.ascending('next_step_at').fields(...CLAIM_FIELDS);
     },
     { limit: input.limit },
@@ -124,8 +127,10 @@ export interface PreparedBatch {
   readonly blocked: ReadonlyMap<string, { readonly exit: ExitReason } | { readonly retryAt: Date }>;
   /** Sequences found not active (paused or draft): their enrollments wait for a resume. */
   readonly inactiveSequences: readonly string[];
-  /** Stored records of the due email steps (a killed run may have written them). */
+  /** Stored records of the email steps the batch may run (a killed run may have written them). */
   readonly stepEmails: ReadonlyMap<string, EmailMessage>;
+  /** The message ids whose records were looked up for `stepEmails` (found or not). */
+  readonly emailIdsRead: ReadonlySet<string>;
 }
 
 export async function prepareBatch(batch: readonly Claimed[], at: Date, cache: RunCache): Promise<PreparedBatch> {
@@ -159,10 +164,8 @@ export async function prepareBatch(batch: readonly Claimed[], at: Date, cache: R
     } else ready.push({ e, sequence, plan, driver, carrier });
   }
   const requests: FactRequest[] = ready.map((r) => ({ enrollment: r.e, plan: r.plan, driver: r.driver }));
-  const dueEmailIds = ready.flatMap((r) => {
-    const due = r.plan.steps[r.e.current_step - 1];
-    return due?.step_type === 'email' ? [stepMessageId(r.e._id, due.step_number)] : [];
-  });
+  // The email steps the batch may run (the due one, and one due at once after a wait or a condition).
+  const dueEmailIds = ready.flatMap((r) => stepsAtOnce(r.plan, r.e.current_step).flatMap((s) => (s.step_type === 'email' ? [stepMessageId(r.e._id, s.step_number)] : [])));
   // One EmailMessages read serves the conditions (earlier emails) and the due email steps' own records.
   const { facts, emails } = await readFacts(requests, dueEmailIds);
   const loaded = new Map<string, Loaded>();
@@ -171,5 +174,5 @@ export async function prepareBatch(batch: readonly Claimed[], at: Date, cache: R
     const f = facts.get(r.e._id);
     if (f) loaded.set(r.e._id, { sequence: r.sequence, plan: r.plan, driver: r.driver, carrier: r.carrier, recruiter: cache.owners.get(ownerKey(r.sequence)) ?? null, job, facts: f });
   }
-  return { batch, loaded, blocked, inactiveSequences: [...inactive], stepEmails: emails };
+  return { batch, loaded, blocked, inactiveSequences: [...inactive], stepEmails: emails, emailIdsRead: new Set(dueEmailIds) };
 }

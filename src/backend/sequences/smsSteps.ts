@@ -10,11 +10,15 @@
  *    retry, 5xx / timeout → look up, then retry);
  * 4. one bulk status update, then ContactEvents (through the batch) and what Twilio's refusals teach
  *    (sms/effects.ts); `last_sms_at` goes into the batch's driver update.
- * Holds are not written as records: the enrollment is rescheduled to the hold's end.
+ * Holds are not written as records: the enrollment is rescheduled to the hold's end. Steps 1–2 are
+ * `writeSmsSteps`, 3–4 `sendSmsSteps` (the step job pipelines them across batches). Every text
+ * decided to be sent is entered in the run's contact ledger at once (ledger.ts), so the caps of the
+ * next group and of later batches count it before its ContactEvent exists.
  */
 import { DEFAULT_SEND_WINDOW } from '../collections/common';
 import type { SMSMessage } from '../collections/sms';
 import { decideContactBatch, ensureSenderIdentification, renderTemplate, templateValuesFor, type ContactDecision } from '../outreach';
+import type { NewContactEvent } from '../outreach/compliance';
 import { countSmsSegments } from '../outreach';
 import type { NewItem } from '../platform/data';
 import type { SMSMessages } from '../collections/sms';
@@ -102,6 +106,7 @@ function newRecord(item: SmsStepItem, at: Date, fields: Pick<NewSms, 'status' | 
 /** Decides and composes the steps that have no record yet: records to write, and holds. */
 async function compose(fresh: readonly SmsStepItem[], ctx: StepSendContext, results: Map<string, SendResult>): Promise<NewSms[]> {
   const records: NewSms[] = [];
+  const sending: NewContactEvent[] = [];
   const groups = groupBy(fresh, (i) => `${i.enrollment.carrier_dot}|${JSON.stringify(i.plan.sendWindow ?? DEFAULT_SEND_WINDOW)}`);
   for (const group of groups.values()) {
     for (const part of chunk(group, 1000)) {
@@ -129,8 +134,12 @@ async function compose(fresh: readonly SmsStepItem[], ctx: StepSendContext, resu
           results.set(item.enrollment._id, { kind: 'done', outcome: 'blocked', messageId: item.messageId, reason: rendered.reason });
           return;
         }
-        records.push(newRecord(item, ctx.now, { status: 'sending', message_body: rendered.body, compliance_rule: null, compliance_reason: null }));
+        const record = newRecord(item, ctx.now, { status: 'sending', message_body: rendered.body, compliance_rule: null, compliance_reason: null });
+        records.push(record);
+        sending.push(plannedContact(record, ctx.now));
       });
+      // Counted by every later decision of the run (the next group, the next batches) from now on.
+      ctx.ledger?.plan(sending.splice(0));
     }
   }
   return records;
@@ -147,15 +156,32 @@ function settle(stored: readonly SMSMessage[], byMessage: ReadonlyMap<string, Sm
   }
 }
 
+/** A batch's SMS steps once written: their records are in place (sendable ones `sending`), nothing sent yet. */
+export interface WrittenSms {
+  readonly items: readonly SmsStepItem[];
+  /** Steps already settled (holds, blocks, records a killed run finished). */
+  readonly results: Map<string, SendResult>;
+  /** Records to send: this batch's `sending` ones, then those a killed run left `sending` (looked up first). */
+  readonly toSend: readonly SMSMessage[];
+  readonly reconcile: ReadonlySet<string>;
+}
+
+const NOTHING_WRITTEN = (items: readonly SmsStepItem[]): WrittenSms => ({ items, results: new Map(), toSend: [], reconcile: new Set() });
+
+/** The contact a text to send will make, for the run's ledger (ledger.ts). */
+function plannedContact(record: Pick<SMSMessage, '_id' | 'carrier_dot' | 'driver_id' | 'sequence_id'>, at: Date): NewContactEvent {
+  return { carrier_dot: record.carrier_dot, driver_id: record.driver_id ?? '', channel: 'sms', at, campaign_id: null, sequence_id: record.sequence_id ?? null, message_id: record._id };
+}
+
 /**
- * Runs the SMS steps of a batch; results by enrollment id. `recovering` (the previous run did not
- * finish): the steps' records are read first, so a step a killed run already sent is never decided
- * again (its own ContactEvent would hold it a day). Otherwise the insert itself finds them: ids it
- * skips are read back and their stored state decides.
+ * Decides and writes the SMS steps of a batch (nothing is sent). `recovering` (the previous run did
+ * not finish): the steps' records are read first, so a step a killed run already sent is never
+ * decided again (its own ContactEvent would hold it a day). Otherwise the insert itself finds them:
+ * ids it skips are read back and their stored state decides.
  */
-export async function runSmsSteps(items: readonly SmsStepItem[], ctx: StepSendContext, options: SmsStepOptions & { recovering?: boolean }): Promise<Map<string, SendResult>> {
+export async function writeSmsSteps(items: readonly SmsStepItem[], ctx: StepSendContext, options: { recovering?: boolean }): Promise<WrittenSms> {
+  if (items.length === 0) return NOTHING_WRITTEN(items);
   const results = new Map<string, SendResult>();
-  if (items.length === 0) return results;
   const byMessage = new Map(items.map((i) => [i.messageId, i]));
   const left: SMSMessage[] = [];
   const known = options.recovering ? await smsByIds([...byMessage.keys()]) : [];
@@ -168,8 +194,19 @@ export async function runSmsSteps(items: readonly SmsStepItem[], ctx: StepSendCo
   // Ids that already existed (a killed run wrote them): their stored state decides, never the new one.
   const existing = records.filter((r) => !inserted.has(r._id)).map((r) => r._id);
   settle(existing.length > 0 ? await smsByIds(existing) : [], byMessage, ctx.now, results, left);
-  const toSend = [...sending, ...left];
+  ctx.ledger?.plan(left.map((m) => plannedContact(m, ctx.now)));
+  return { items, results, toSend: [...sending, ...left], reconcile: new Set(left.map((m) => m._id)) };
+}
+
+/**
+ * Sends what `writeSmsSteps` wrote (the SMS delivery discipline of sms/deliver.ts), records every
+ * outcome in one bulk update and what Twilio's refusals teach; results by enrollment id.
+ */
+export async function sendSmsSteps(written: WrittenSms, ctx: StepSendContext, options: SmsStepOptions): Promise<Map<string, SendResult>> {
+  const { items, toSend } = written;
+  const results = new Map(written.results);
   if (toSend.length === 0) return results;
+  const byMessage = new Map(items.map((i) => [i.messageId, i]));
   const sleep = options.sleep ?? realSleep;
   const delivery: DeliveryOptions = {
     concurrency: options.concurrency ?? 20,
@@ -182,7 +219,7 @@ export async function runSmsSteps(items: readonly SmsStepItem[], ctx: StepSendCo
     provider: options.provider,
     // Sequence statuses are reconciled in bulk by the SMS job (no per-message StatusCallback).
     messages: toSend.map((m) => ({ id: m._id, to: m.phone_number, body: m.message_body, statusCallback: null, attemptedAt: m.attempted_at ?? ctx.now })),
-    reconcile: new Set(left.map((m) => m._id)),
+    reconcile: written.reconcile,
     options: delivery,
     recordedElsewhere: async (sid) => (await smsMessages().count((q) => q.eq('twilio_sid', sid))) > 0,
   });
@@ -191,7 +228,9 @@ export async function runSmsSteps(items: readonly SmsStepItem[], ctx: StepSendCo
     const d = deliveries[i];
     return d ? applyDelivery(record, d, done) : record;
   });
+  const notSent = updated.filter((m) => m.status === 'failed' || !m.twilio_sid).map((m) => m._id);
   await smsMessages().bulkUpdate(updated);
+  ctx.ledger?.forget(notSent);
   for (const [carrierDot, group] of groupBy(updated, (m) => m.carrier_dot)) {
     const carrier = items.find((i) => i.enrollment.carrier_dot === carrierDot)?.carrier;
     // `last_sms_at` goes into the batch's one driver update (tags.ts) when the batch collects it.
@@ -203,4 +242,9 @@ export async function runSmsSteps(items: readonly SmsStepItem[], ctx: StepSendCo
   }
   ctx.texted?.(updated.filter((m) => m.status !== 'failed' && m.twilio_sid && m.driver_id).map((m) => m.driver_id ?? ''));
   return results;
+}
+
+/** Writes, then sends, the SMS steps of a batch; results by enrollment id. */
+export async function runSmsSteps(items: readonly SmsStepItem[], ctx: StepSendContext, options: SmsStepOptions & { recovering?: boolean }): Promise<Map<string, SendResult>> {
+  return sendSmsSteps(await writeSmsSteps(items, ctx, options), ctx, options);
 }

@@ -4,7 +4,8 @@ import type { JobPosting } from '../collections/jobs';
 import type { Carrier, DriverProfile, RecruiterProfile } from '../collections/people';
 import type { SequenceStep } from '../collections/sequence-steps';
 import type { ComplianceStore } from '../outreach';
-import type { SequencePlan } from './engine';
+import type { EngagementFacts, SequencePlan } from './engine';
+import type { ContactLedger } from './ledger';
 import type { Claimed } from './prepare';
 
 export interface SendStepItem<S extends SequenceStep = Extract<SequenceStep, { step_type: 'email' | 'sms' }>> {
@@ -17,6 +18,8 @@ export interface SendStepItem<S extends SequenceStep = Extract<SequenceStep, { s
   readonly carrier: Carrier;
   readonly recruiter: RecruiterProfile | null;
   readonly job: JobPosting | null;
+  /** What the batch read of the driver (facts.ts): `unsubscribed` also counts EmailSuppressions the mirror does not show yet. */
+  readonly facts: EngagementFacts;
   /** `<enrollment>.s<step_number>`: the step's message record id. */
   readonly messageId: string;
 }
@@ -41,5 +44,7 @@ export interface StepSendContext {
   readonly emailed?: (driverIds: readonly string[]) => void;
   /** Drivers Twilio accepted a text for (their `last_sms_at` likewise); without it the SMS channel patches them itself. */
   readonly texted?: (driverIds: readonly string[]) => void;
+  /** The run's planned contacts (ledger.ts): texts decided are entered at once, refused ones forgotten. */
+  readonly ledger?: Pick<ContactLedger, 'plan' | 'forget'>;
 }
 

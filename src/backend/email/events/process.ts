@@ -1,15 +1,20 @@
 /**
  * `processSendGridWebhook(events)` (spec §4.2): applies a batch of already verified and parsed
- * SendGrid events. Batch-shaped — in the common case four data requests for up to 1000 events:
+ * SendGrid events. Batch-shaped — at most five data requests for up to 1000 events, suppressions
+ * included:
  *
  * 1. one `bulkInsert` of a receipt per event (`SendGridEventReceipts`, id = sg_event_id). Wix skips
  *    ids that exist, so `insertedItemIds` are the events never applied before; replays and
  *    duplicate deliveries stop here;
  * 2. one read of the EmailMessages the new events name (our message id from custom_args; events
  *    without one are looked up by `sendgrid_id` + address in a read made alongside);
- * 3. at most one call of the shared suppression function (hard bounces, spam reports,
- *    unsubscribes, group unsubscribes / resubscribes), before the message write so a retry after a
- *    failure re-applies both (suppressing twice is harmless; the messages were not written);
+ * 3. when the batch suppresses (hard bounces, spam reports, unsubscribes, group unsubscribes /
+ *    resubscribes): one EmailSuppressions `bulkSave` without a prior read (plus one receipts read
+ *    when it holds group events: suppressPort.ts), before the message write so a retry after a
+ *    failure re-applies both (writing the same items twice is harmless; the messages were not
+ *    written). Sends read EmailSuppressions, so the suppression counts from this write; its side
+ *    effects (driver mirror, unsent email canceled, sequence exits) are queued by it for the
+ *    `processEmailSuppressions` job (src/backend/email/suppressionEffects.ts);
  * 4. one `bulkUpdate` of the messages that changed (merge.ts: monotonic, order-independent).
  *
  * If anything after step 1 fails, the receipts just inserted are removed again and the error is
@@ -46,7 +51,7 @@ export interface ProcessReport {
   readonly receiptFailures: number;
 }
 
-/** Applies suppression changes; the default is the shared `suppressEmailAddresses` (see suppressPort.ts). */
+/** Records suppression changes; the default is the shared `recordEmailSuppressions` (see suppressPort.ts). */
 export type ApplySuppressions = (changes: readonly SuppressionChange[]) => Promise<{ readonly suppressed: number; readonly lifted: number }>;
 
 export interface ProcessOptions {

@@ -4,16 +4,26 @@
  * of everything else (SendGrid adds fields over time; unknown keys are dropped by the parse).
  *
  * Every custom_args key of the send arrives flattened at the top level of each event. The sender
- * sets our message id, campaign id and carrier there (`EMAIL_CUSTOM_ARGS`).
+ * sets our message id and carrier there (`EMAIL_CUSTOM_ARGS`), under one-letter keys: SendGrid
+ * repeats them on every event, and a 1000-event batch must stay under Wix's 512 KB request body
+ * cap (docs/email-events.md, "Body size"). The campaign or sequence is the message record's.
  */
 import * as z from 'zod';
 
-/** The custom_args keys the sender puts on every email; SendGrid echoes them on each event. */
+/** The custom_args keys the sender puts on every email (email/compose.ts `emailCustomArgs`); SendGrid echoes them on each event. */
 export const EMAIL_CUSTOM_ARGS = Object.freeze({
+  messageId: 'm',
+  carrierDot: 'c',
+} as const);
+
+/** The keys mail sent before the short ones carried; its late events (opens, clicks, unsubscribes) still arrive. */
+export const LEGACY_EMAIL_CUSTOM_ARGS = Object.freeze({
   messageId: 'message_id',
-  campaignId: 'campaign_id',
   carrierDot: 'carrier_dot',
 } as const);
+
+const messageIdArg = z.string().min(1).max(200).optional();
+const carrierDotArg = z.string().regex(/^\d{1,8}$/).optional();
 
 /** A unix time in seconds (SendGrid sends integers; fractions are tolerated). */
 const unixSeconds = z.number().finite().nonnegative().max(32_503_680_000);
@@ -29,9 +39,10 @@ const common = {
   sg_event_id: z.string().min(1).max(100),
   /** `<X-Message-Id>.<filter suffix>`; absent on some asynchronous bounces. */
   sg_message_id: z.string().min(1).max(300).optional(),
-  [EMAIL_CUSTOM_ARGS.messageId]: z.string().min(1).max(200).optional(),
-  [EMAIL_CUSTOM_ARGS.campaignId]: z.string().min(1).max(200).optional(),
-  [EMAIL_CUSTOM_ARGS.carrierDot]: z.string().regex(/^\d{1,8}$/).optional(),
+  [EMAIL_CUSTOM_ARGS.messageId]: messageIdArg,
+  [EMAIL_CUSTOM_ARGS.carrierDot]: carrierDotArg,
+  [LEGACY_EMAIL_CUSTOM_ARGS.messageId]: messageIdArg,
+  [LEGACY_EMAIL_CUSTOM_ARGS.carrierDot]: carrierDotArg,
 } as const;
 
 export const ProcessedEvent = z.object({ ...common, event: z.literal('processed'), send_at: unixSeconds.optional() });
@@ -118,12 +129,12 @@ export function parseSendGridEventBatch(body: unknown): ParsedBatch | null {
 
 /** Our message id from the event's custom args, if the sender set it. */
 export function messageIdOf(event: SendGridEvent): string | null {
-  return event[EMAIL_CUSTOM_ARGS.messageId] ?? null;
+  return event[EMAIL_CUSTOM_ARGS.messageId] ?? event[LEGACY_EMAIL_CUSTOM_ARGS.messageId] ?? null;
 }
 
 /** The carrier from the event's custom args, if the sender set it. */
 export function carrierOf(event: SendGridEvent): string | null {
-  return event[EMAIL_CUSTOM_ARGS.carrierDot] ?? null;
+  return event[EMAIL_CUSTOM_ARGS.carrierDot] ?? event[LEGACY_EMAIL_CUSTOM_ARGS.carrierDot] ?? null;
 }
 
 /** `sendgrid_id` as the sender stores it: the X-Message-Id, i.e. `sg_message_id` before the first '.'. */

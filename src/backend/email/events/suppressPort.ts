@@ -1,7 +1,9 @@
 /**
- * Hands a batch's suppression changes to the shared suppression functions (src/backend/email/suppress.ts):
- * one `suppressEmailAddresses` call for every suppression, one `liftEmailSuppressions` call for the
- * group resubscribes.
+ * Writes a batch's suppression changes: `recordEmailSuppressions` (src/backend/email/suppress.ts) —
+ * one EmailSuppressions `bulkSave` for every suppression and group resubscribe of the batch, without
+ * reading them first (deterministic ids per carrier, address and reason [and group]). The side
+ * effects (driver mirror, unsent email canceled, sequence exits) are queued by that write for the
+ * `processEmailSuppressions` job; sends read EmailSuppressions themselves, so nothing waits for it.
  *
  * Group unsubscribes and resubscribes of the same address may arrive in separate batches in either
  * order. So that the outcome follows the event times rather than the arrival order, a batch with
@@ -11,8 +13,8 @@
  * beyond SendGrid's retry window (24 h).
  */
 import { SendGridEventReceipts } from '../../collections/operations';
-import { elevatedCollection, MAX_BULK_ITEMS } from '../../platform';
-import { liftEmailSuppressions, suppressEmailAddresses, type EmailSuppressionRequest, type SuppressionLift } from '../suppress';
+import { elevatedCollection, MAX_BULK_ITEMS, now as clockNow } from '../../platform';
+import { recordEmailSuppressions, type EmailSuppressionRequest, type SuppressionLift } from '../suppress';
 import type { ApplySuppressions } from './process';
 import { groupKey, type SuppressionChange } from './suppressions';
 
@@ -44,6 +46,11 @@ async function groupHistory(changes: readonly SuppressionChange[]): Promise<Map<
     }
   }
   return history;
+}
+
+/** The time of the latest group unsubscribe already received for the key (the lifted item's `suppressed_at`), if any. */
+function unsubscribedAt(history: GroupHistory | undefined): Date | null {
+  return history && history.unsubscribedAt > 0 ? new Date(history.unsubscribedAt) : null;
 }
 
 function toRequest(change: Suppress): EmailSuppressionRequest {
@@ -78,7 +85,7 @@ export const applySuppressionChanges: ApplySuppressions = async (changes) => {
       case 'lift':
         // A resubscribe older than an unsubscribe already received lifts nothing.
         if ((historyOf(change)?.unsubscribedAt ?? 0) > at) continue;
-        lifts.push({ carrierDot: change.carrierDot, emailAddress: change.emailAddress, asmGroupId: change.asmGroupId, at: change.at, evidence: change.evidence });
+        lifts.push({ carrierDot: change.carrierDot, emailAddress: change.emailAddress, asmGroupId: change.asmGroupId, at: change.at, unsubscribedAt: unsubscribedAt(historyOf(change)), driverId: change.driverId, evidence: change.evidence });
         continue;
       default: {
         const unhandled: never = change;
@@ -86,9 +93,6 @@ export const applySuppressionChanges: ApplySuppressions = async (changes) => {
       }
     }
   }
-  // suppressEmailAddresses keeps the first entry per address: put the reasons that outrank a group unsubscribe first.
-  requests.sort((a, b) => Number(a.reason === 'group_unsubscribed') - Number(b.reason === 'group_unsubscribed') || a.at.getTime() - b.at.getTime());
-  const suppressed = requests.length > 0 ? (await suppressEmailAddresses(requests)).suppressed : 0;
-  const lifted = lifts.length > 0 ? (await liftEmailSuppressions(lifts)).lifted : 0;
-  return { suppressed, lifted };
+  if (requests.length === 0 && lifts.length === 0) return { suppressed: 0, lifted: 0 };
+  return recordEmailSuppressions({ suppress: requests, lift: lifts, at: clockNow() });
 };

@@ -28,6 +28,7 @@ export type SuppressionChange =
       readonly carrierDot: string;
       readonly emailAddress: string;
       readonly asmGroupId: number;
+      readonly driverId: string | null;
       readonly at: Date;
       readonly evidence: string;
     };
@@ -98,7 +99,7 @@ export function suppressionChanges(events: readonly SendGridEvent[], messageOf: 
   for (const { event, carrierDot, driverId, resubscribe } of groupLatest.values()) {
     if (event.event !== 'group_unsubscribe' && event.event !== 'group_resubscribe') continue;
     const base = { carrierDot, emailAddress: event.email.trim().toLowerCase(), at: new Date(event.timestamp * 1000), evidence: event.sg_event_id };
-    out.push(resubscribe ? { kind: 'lift', ...base, asmGroupId: event.asm_group_id } : { kind: 'suppress', ...base, reason: 'group_unsubscribed', asmGroupId: event.asm_group_id, driverId });
+    out.push(resubscribe ? { kind: 'lift', ...base, asmGroupId: event.asm_group_id, driverId } : { kind: 'suppress', ...base, reason: 'group_unsubscribed', asmGroupId: event.asm_group_id, driverId });
   }
   return out;
 }
