@@ -10,8 +10,8 @@
  * minute → WDE0014, 5 s per request → WDE0028) for the run. The campaign is created and sent
  * (scheduled one second ahead) by the web methods as the demo recruiter, then sent by
  * `runEmailScheduler` (one run, default 9-minute budget).
- * The campaign runs in a process with the heap Node gives Wix's smallest backend container (400 MB
- * RAM → 259 MB heap, see lib/container.ts); the simulator and the data emulator keep the host's defaults.
+ * The campaign runs in a process with the heap Node gives Wix's standard backend container (600 MB
+ * RAM → 312 MB heap, see lib/container.ts); the simulator and the data emulator keep the host's defaults.
  * Run: `npx tsx bench/email-campaign.bench.ts` (figures → bench/results/email-campaign.json).
  * Env: EMAIL_BENCH_DRIVERS (100000), EMAIL_BENCH_STRICT (1), EMAIL_BENCH_DATA (process | thread | inline).
  */
@@ -35,7 +35,7 @@ import { createEmailCampaign, sendEmailCampaign, updateEmailCampaign } from '../
 import { configureSendGrid } from '../src/backend/providers';
 import { peakRssMb, sampleRss, writeResults } from './lib/results';
 import { startSendGridSimulatorProcess, type SendGridSimulatorProcess } from './lib/sendgrid-sim-process';
-import { CONTAINER_CHILD_FLAG, heapLimitMb, hostExecArgv, insideBackendContainer, runInBackendContainer, WIX_BACKEND_CONTAINER } from './lib/container';
+import { CONTAINER_CHILD_FLAG, containerFigures, hostExecArgv, insideBackendContainer, runInBackendContainer } from './lib/container';
 
 const ANCHOR = Date.parse('2026-11-04T18:00:00Z');
 const WALL_START = Date.now();
@@ -224,7 +224,7 @@ export async function run(options: RunOptions = {}): Promise<Record<string, unkn
       siteClock: new Date(ANCHOR).toISOString(),
       seedMs,
       strict,
-      backendContainer: { ...WIX_BACKEND_CONTAINER, heapLimitMb: heapLimitMb() },
+      backendContainer: containerFigures(),
       dataLayer: options.data ?? 'process',
       simulator: { process: 'separate (loopback)', webhook: 'off', engagement: 'none', messagesStored: simStats.messages, requestsAccepted: simStats.requests, rssMb: simStats.rssMb },
       campaign: c,
