@@ -21,26 +21,22 @@ import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDataEmulator, type DataRequestStats, type EmulatedItems, type LocalDataEmulator } from '../local/data';
-import { createRemoteDataEmulator } from '../local/data/remote';
-import { installRuntime, runInCall, uninstallRuntime, type CallContext, type LocalMember } from '../local/runtime';
+import type { LocalDataEmulator } from '../local/data';
+import { runInCall, uninstallRuntime, type LocalMember } from '../local/runtime';
 import { DEFAULT_CREDENTIALS } from '../local/simulators/harness';
 import { DEMO_CARRIER_DOT, demoMembers } from '../local/seed/demo-entities';
 import { createSendGridEmailProvider } from '../src/backend/adapters/emailSendGrid';
-import { emulatedCollectionConfigs } from '../src/backend/collections/registry';
 import type { DriverProfile } from '../src/backend/collections/people';
-import * as hooks from '../src/backend/data';
 import { runEmailScheduler, type EmailSchedulerReport } from '../src/backend/email/scheduler';
 import { createEmailCampaign, sendEmailCampaign, updateEmailCampaign } from '../src/backend/emailCampaignService.web';
 import { configureSendGrid } from '../src/backend/providers';
 import { peakRssMb, sampleRss, writeResults } from './lib/results';
 import { startSendGridSimulatorProcess, type SendGridSimulatorProcess } from './lib/sendgrid-sim-process';
+import { dataPlacement, JOB, openLocalStore, openMeasuredStore, requestFigures, round, siteClock, type BenchStore, type DataPlacement } from './lib/store';
 import { CONTAINER_CHILD_FLAG, containerFigures, hostExecArgv, insideBackendContainer, runInBackendContainer } from './lib/container';
 
 const ANCHOR = Date.parse('2026-11-04T18:00:00Z');
-const WALL_START = Date.now();
-const clock = { now: (): number => ANCHOR + (Date.now() - WALL_START) };
-const JOB: CallContext = { identity: { memberId: null, roles: ['Admin'] }, elevated: true, kind: 'job', deadline: null };
+const clock = siteClock(ANCHOR);
 const HTML =
   '<html><body><p>Hi {{firstName}},</p><p>{{carrierName}} is hiring CDL-A drivers for regional lanes out of {{homeState|your area}}: home weekly, ' +
   'new equipment, paid orientation.</p><p><a href="https://www.lonestarfreight.example/apply">Apply in two minutes</a> or call {{carrierPhone}}.</p></body></html>';
@@ -48,46 +44,7 @@ const UNSUBSCRIBE_SECRET = 'bench-unsubscribe-secret';
 const PUBLIC_BASE_URL = 'https://recruiting.lonestarfreight.example';
 
 const mb = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
-const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-type DataPlacement = 'process' | 'thread' | 'inline';
-
-interface BenchStore {
-  readonly items: EmulatedItems;
-  stats(): Promise<DataRequestStats>;
-  resetStats(): Promise<void>;
-  close(): Promise<void>;
-}
-
-function install(items: EmulatedItems, members: readonly LocalMember[]): void {
-  const byId = new Map(members.map((m) => [m._id, m]));
-  installRuntime({ dataItems: items, secrets: { get: () => undefined }, members: { get: (id) => byId.get(id) }, fetch: globalThis.fetch, clock });
-}
-
-function openStore(dir: string, strict: boolean, members: readonly LocalMember[]): LocalDataEmulator {
-  const emulator = createDataEmulator({ dataDir: dir, collections: emulatedCollectionConfigs(), strictCollections: true, strict, now: clock.now, hooks });
-  install(emulator.items, members);
-  return emulator;
-}
-
-async function openMeasuredStore(dir: string, strict: boolean, members: readonly LocalMember[], placement: DataPlacement): Promise<BenchStore> {
-  if (placement === 'inline') {
-    const local = openStore(dir, strict, members);
-    return { items: local.items, stats: async () => local.stats(), resetStats: async () => local.resetStats(), close: async () => local.close() };
-  }
-  const remote = await createRemoteDataEmulator({
-    dataDir: dir,
-    collections: emulatedCollectionConfigs(),
-    strictCollections: true,
-    strict,
-    hooksModule: require.resolve('../src/backend/data'),
-    clock: { anchorMs: ANCHOR, wallStartMs: WALL_START },
-    placement,
-  });
-  install(remote.items, members);
-  return remote;
-}
 
 /** Every generated driver made reachable by email: a valid address unique in the population, email consent granted, not suppressed. */
 function sendable(page: readonly DriverProfile[], used: Set<string>, offset: number): DriverProfile[] {
@@ -117,12 +74,6 @@ async function seed(emulator: LocalDataEmulator, drivers: number): Promise<numbe
     count += result.inserted;
   }
   return count;
-}
-
-function requestFigures(stats: DataRequestStats, recipients: number): Record<string, unknown> {
-  const total = stats.reads + stats.writes;
-  const per = (n: number): number => (recipients === 0 ? 0 : round((n / recipients) * 1000, 2));
-  return { reads: stats.reads, writes: stats.writes, total, per1000: { reads: per(stats.reads), writes: per(stats.writes), total: per(total) }, byCollection: stats.byCollection, ...(stats.peakPerMinute ? { peakPerMinute: stats.peakPerMinute } : {}) };
 }
 
 async function campaign(store: BenchStore, sim: SendGridSimulatorProcess, recruiter: LocalMember): Promise<{ figures: Record<string, unknown>; peakRssMb: number }> {
@@ -208,8 +159,8 @@ export async function run(options: RunOptions = {}): Promise<Record<string, unkn
     const seedOut = execFileSync(process.execPath, [...hostExecArgv(), __filename, '--seed-child', dir, String(drivers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const seeded = Number(seedOut.trim().split('\n').pop() ?? '0');
     const seedMs = Math.round(performance.now() - seedStart);
-    const store = await openMeasuredStore(dir, strict, members, options.data ?? 'process');
-    sim = await startSendGridSimulatorProcess({ anchorMs: ANCHOR, wallStartMs: WALL_START });
+    const store = await openMeasuredStore({ dir, strict, members, placement: options.data ?? 'process', clock });
+    sim = await startSendGridSimulatorProcess({ anchorMs: clock.anchorMs, wallStartMs: clock.wallStartMs });
     (globalThis as { gc?: () => void }).gc?.();
     const rssAfterSetupMb = mb(process.memoryUsage.rss());
     const result = await campaign(store, sim, recruiter);
@@ -247,12 +198,8 @@ export async function run(options: RunOptions = {}): Promise<Record<string, unkn
   }
 }
 
-function dataPlacement(value: string | undefined): DataPlacement {
-  return value === 'inline' || value === 'thread' ? value : 'process';
-}
-
 if (require.main === module && process.argv[2] === '--seed-child') {
-  const store = openStore(process.argv[3] ?? '', false, []);
+  const store = openLocalStore(process.argv[3] ?? '', false, [], clock);
   seed(store, Number(process.argv[4] ?? 0))
     .then((n) => {
       store.close();

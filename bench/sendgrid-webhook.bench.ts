@@ -42,11 +42,11 @@ import { processEmailSuppressions } from '../src/backend/email/suppressionEffect
 import * as hooks from '../src/backend/data';
 import { post_sendgrid } from '../src/backend/http-functions';
 import { medianMs, sampleRss, writeResults } from './lib/results';
+import { JOB, round, type BenchStore } from './lib/store';
 
 const ANCHOR = Date.parse('2026-11-04T21:00:00Z');
 const WALL_START = Date.now();
 const clock = { now: (): number => ANCHOR + (Date.now() - WALL_START) };
-const JOB: CallContext = { identity: { memberId: null, roles: ['Admin'] }, elevated: true, kind: 'job', deadline: null };
 const HTTP: CallContext = { identity: { memberId: null, roles: [] }, elevated: false, kind: 'httpFunction', deadline: null };
 const SECRETS: Readonly<Record<string, string>> = { SENDGRID_WEBHOOK_PUBLIC_KEY: DEFAULT_CREDENTIALS.sendgrid.webhookPublicKey };
 /** A campaign id as Wix generates item ids (a UUID): the message ids, hence the custom args, are as long as in production. */
@@ -54,14 +54,6 @@ const CAMPAIGN = '6f1c2a9e-3b7d-4c58-9e41-0d2b7a5c8f13';
 const MESSAGES_PER_BATCH = 640;
 const BODY_LIMIT = 512 * 1024;
 
-const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
-
-interface BenchStore {
-  readonly items: EmulatedItems;
-  stats(): Promise<DataRequestStats>;
-  resetStats(): Promise<void>;
-  close(): Promise<void>;
-}
 
 function install(items: EmulatedItems): void {
   installRuntime({ dataItems: items, secrets: { get: (name) => SECRETS[name] }, members: { get: () => undefined }, fetch: globalThis.fetch, clock });

@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { createDataEmulator, type DataRequestStats, type EmulatedItems, type LocalDataEmulator } from '../local/data';
 import { createRemoteDataEmulator } from '../local/data/remote';
-import { installRuntime, runInCall, uninstallRuntime, type CallContext } from '../local/runtime';
+import { installRuntime, runInCall, uninstallRuntime } from '../local/runtime';
 import { DEFAULT_CREDENTIALS } from '../local/simulators/harness';
 import { DEMO_CARRIER_DOT } from '../local/seed/demo-entities';
 import { createSendGridEmailProvider } from '../src/backend/adapters/emailSendGrid';
@@ -48,13 +48,12 @@ import { SEQUENCE_TEMPLATES } from '../src/backend/sequences/templates';
 import { peakRssMb, sampleRss, writeResults } from './lib/results';
 import { startSendGridSimulatorProcess, type SendGridSimulatorProcess } from './lib/sendgrid-sim-process';
 import { startSimulatorProcess, type SimulatorProcess } from './lib/twilio-sim-process';
+import { JOB, round } from './lib/store';
 
 const ANCHOR = Date.parse('2026-11-04T21:00:00Z');
 const WALL_START = Date.now();
 const clock = { now: (): number => ANCHOR + (Date.now() - WALL_START) };
-const JOB: CallContext = { identity: { memberId: null, roles: ['Admin'] }, elevated: true, kind: 'job', deadline: null };
 const DAY = 86_400_000;
-const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
 const SMS = (n: number, delay: number, text: string): SequenceStep => ({ step_number: n, step_type: 'sms', delay_days: delay, delay_hours: 0, message_template: `${text} {{optOutText}}` });
 const EMAIL = (n: number, delay: number, subject: string, conditions?: SequenceStep['conditions']): SequenceStep => ({ step_number: n, step_type: 'email', delay_days: delay, delay_hours: 0, subject, html_content: `<p>Hi {{firstName}},</p><p>${subject} at {{carrierName}}.</p><p><a href="https://jobs.example.com/apply">Apply</a></p>`, ...(conditions ? { conditions } : {}) });

@@ -29,85 +29,33 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
-import { createDataEmulator, type DataRequestStats, type EmulatedItems, type LocalDataEmulator } from '../local/data';
-import { createRemoteDataEmulator } from '../local/data/remote';
-import { installRuntime, runInCall, uninstallRuntime, type CallContext, type LocalMember } from '../local/runtime';
+import type { LocalDataEmulator } from '../local/data';
+import { runInCall, uninstallRuntime, type LocalMember } from '../local/runtime';
 import { DEFAULT_CREDENTIALS } from '../local/simulators/harness';
 import { DEMO_CARRIER_DOT, demoMembers } from '../local/seed/demo-entities';
 import { createTwilioSmsProvider } from '../src/backend/adapters/smsTwilio';
-import { emulatedCollectionConfigs } from '../src/backend/collections/registry';
 import type { DriverProfile } from '../src/backend/collections/people';
-import * as hooks from '../src/backend/data';
 import { createTwilioClient, type TwilioClient } from '../src/backend/providers';
 import { reconcilePendingStatuses } from '../src/backend/sms/reconcile';
 import { runSmsScheduler, type SchedulerReport } from '../src/backend/sms/scheduler';
 import { createSMSCampaign, scheduleSMSCampaign } from '../src/backend/smsCampaignService.web';
 import { peakRssMb, sampleRss, writeResults } from './lib/results';
 import { startSimulatorProcess, type SimulatorProcess } from './lib/twilio-sim-process';
+import { dataPlacement, JOB, openLocalStore, openMeasuredStore, requestFigures, round, siteClock, type BenchStore, type DataPlacement } from './lib/store';
 import { CONTAINER_CHILD_FLAG, containerFigures, hostExecArgv, insideBackendContainer, runInBackendContainer } from './lib/container';
 
 const ANCHOR = Date.parse('2026-11-04T21:00:00Z');
-const WALL_START = Date.now();
 /** The site clock: the anchor, running in real time (the simulator process uses the same). */
-const clock = { now: (): number => ANCHOR + (Date.now() - WALL_START) };
-const JOB: CallContext = { identity: { memberId: null, roles: ['Admin'] }, elevated: true, kind: 'job', deadline: null };
+const clock = siteClock(ANCHOR);
 const TEMPLATE = 'Hi {{firstName}}, regional CDL-A lanes open, home weekly. Reply YES to talk. Reply STOP to opt out.';
 const BARE_BODY = 'Hi Sam, regional CDL-A lanes open, home weekly. Reply YES to talk. Reply STOP to opt out. - Demo Freight';
 const { accountSid, authToken, fromNumber } = DEFAULT_CREDENTIALS.twilio;
 
 const mb = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
-const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function openStore(dir: string, strict: boolean, members: readonly LocalMember[]): LocalDataEmulator {
-  const emulator = createDataEmulator({ dataDir: dir, collections: emulatedCollectionConfigs(), strictCollections: true, strict, now: clock.now, hooks });
-  install(emulator.items, members);
-  return emulator;
-}
-
-function install(items: EmulatedItems, members: readonly LocalMember[]): void {
-  const byId = new Map(members.map((m) => [m._id, m]));
-  installRuntime({ dataItems: items, secrets: { get: () => undefined }, members: { get: (id) => byId.get(id) }, fetch: globalThis.fetch, clock });
-}
-
-/**
- * Where the data layer runs during the measured run: its own process (default: as Wix Data is served
- * outside the site's backend container, its CPU and memory are not the sender's), a thread of this
- * process, or inline on the sender's thread.
- */
-type DataPlacement = 'process' | 'thread' | 'inline';
-
-interface BenchStore {
-  readonly items: EmulatedItems;
-  stats(): Promise<DataRequestStats>;
-  resetStats(): Promise<void>;
-  close(): Promise<void>;
-}
 
 function threadRatio(bareUs: number, campaignUs: unknown): number {
   return typeof campaignUs === 'number' && campaignUs > 0 ? round(bareUs / campaignUs, 3) : 0;
-}
-
-function dataPlacement(value: string | undefined): DataPlacement {
-  return value === 'inline' || value === 'thread' ? value : 'process';
-}
-
-async function openMeasuredStore(dir: string, strict: boolean, members: readonly LocalMember[], placement: DataPlacement): Promise<BenchStore> {
-  if (placement === 'inline') {
-    const local = openStore(dir, strict, members);
-    return { items: local.items, stats: async () => local.stats(), resetStats: async () => local.resetStats(), close: async () => local.close() };
-  }
-  const remote = await createRemoteDataEmulator({
-    dataDir: dir,
-    collections: emulatedCollectionConfigs(),
-    strictCollections: true,
-    strict,
-    hooksModule: require.resolve('../src/backend/data'),
-    clock: { anchorMs: ANCHOR, wallStartMs: WALL_START },
-    placement,
-  });
-  install(remote.items, members);
-  return remote;
 }
 
 /**
@@ -219,12 +167,6 @@ function bareLoopInChild(baseUrl: string, count: number, concurrency: number): B
   return JSON.parse(out.trim().split('\n').pop() ?? '{}') as BareFigures;
 }
 
-function requestFigures(stats: DataRequestStats, perMessages: number): Record<string, unknown> {
-  const total = stats.reads + stats.writes;
-  const per = (n: number): number => (perMessages === 0 ? 0 : round((n / perMessages) * 1000, 2));
-  return { reads: stats.reads, writes: stats.writes, total, per1000: { reads: per(stats.reads), writes: per(stats.writes), total: per(total) }, byCollection: stats.byCollection, ...(stats.peakPerMinute ? { peakPerMinute: stats.peakPerMinute } : {}) };
-}
-
 interface CampaignRun {
   readonly figures: Record<string, unknown>;
   readonly peakRssMb: number;
@@ -330,8 +272,8 @@ export async function run(options: RunOptions = {}): Promise<Record<string, unkn
     const seedOut = execFileSync(process.execPath, [...hostExecArgv(), __filename, '--seed-child', dir, String(drivers)], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const seeded = Number(seedOut.trim().split('\n').pop() ?? '0');
     const seedMs = Math.round(performance.now() - seedStart);
-    const emulator = await openMeasuredStore(dir, strict, members, options.data ?? 'process');
-    sim = await startSimulatorProcess({ anchorMs: ANCHOR, wallStartMs: WALL_START, mps: 1_000_000 });
+    const emulator = await openMeasuredStore({ dir, strict, members, placement: options.data ?? 'process', clock });
+    sim = await startSimulatorProcess({ anchorMs: clock.anchorMs, wallStartMs: clock.wallStartMs, mps: 1_000_000 });
     const client = twilioClient(sim.baseUrl);
     (globalThis as { gc?: () => void }).gc?.();
     const rssAfterSetupMb = mb(process.memoryUsage.rss());
@@ -398,7 +340,7 @@ if (require.main === module && process.argv[2] === '--bare-child') {
       process.exitCode = 1;
     });
 } else if (require.main === module && process.argv[2] === '--seed-child') {
-  const store = openStore(process.argv[3] ?? '', false, []);
+  const store = openLocalStore(process.argv[3] ?? '', false, [], clock);
   seed(store, Number(process.argv[4] ?? 0))
     .then((n) => {
       store.close();

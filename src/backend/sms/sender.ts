@@ -324,15 +324,19 @@ async function sendAudience(sender: CampaignSender, pages: AsyncIterable<{ reado
   let delivering: ReturnType<CampaignSender['startDelivery']> | null = null;
   let recording: Promise<void> = Promise.resolve();
   /** Waits until the wave on the wire has started its last call and queues its recording; false when the gate closed. */
+  /** The first error of a wave on the wire: the next settle stops the run with it. */
+  let failure: { readonly error: unknown } | null = null;
   const settle = async (): Promise<boolean> => {
     if (delivering) {
       const { dispatched, done } = delivering;
       delivering = null;
+      done.catch((error: unknown) => {
+        failure ??= { error };
+      });
       recording = observed(recording.then(async () => sender.record(await done)));
       await dispatched;
-      // A wave that failed stops the run here rather than after the next one.
-      await Promise.race([done, Promise.resolve()]);
     }
+    if (failure) throw failure.error;
     return !sender.gate.closed;
   };
   let stop: SliceOutcome | null = null;
