@@ -18,24 +18,26 @@ describe('send gate', () => {
 
   it('reads once, then answers from that read until 70% of the interval, reading ahead without waiting', async () => {
     const gate = gateFor();
-    expect(await rt.asJob(() => gate.open())).toBe(true);
+    expect(await rt.asJob(async () => gate.open())).toBe(true);
     expect(reads()).toBe(1);
     clock = 600;
-    expect(await rt.asJob(() => gate.open())).toBe(true);
+    expect(await rt.asJob(async () => gate.open())).toBe(true);
     expect(reads()).toBe(1);
+    // While the read is fresh the answer is synchronous: no promise per message.
+    await expect(rt.asJob(async () => gate.open() === true)).resolves.toBe(true);
     // Past 70%: still open on the old read, a new one starts in the background.
     await setStatus('paused');
     clock = 750;
-    expect(await rt.asJob(() => gate.open())).toBe(true);
+    expect(await rt.asJob(async () => gate.open())).toBe(true);
     await new Promise((resolve) => setImmediate(resolve));
     expect(reads()).toBe(2);
     expect(gate.closed).toBe(true);
-    expect(await rt.asJob(() => gate.open())).toBe(false);
+    expect(await rt.asJob(async () => gate.open())).toBe(false);
   });
 
   it('past the interval every caller waits for one shared read; a stop it sees is final', async () => {
     const gate = gateFor();
-    await rt.asJob(() => gate.open());
+    await rt.asJob(async () => gate.open());
     await setStatus('paused');
     clock = 1500;
     const answers = await rt.asJob(() => Promise.all(Array.from({ length: 20 }, () => gate.open())));
@@ -43,7 +45,7 @@ describe('send gate', () => {
     expect(reads()).toBe(2);
     await setStatus('active');
     clock = 5000;
-    expect(await rt.asJob(() => gate.open())).toBe(false);
+    expect(await rt.asJob(async () => gate.open())).toBe(false);
     expect(reads()).toBe(2);
   });
 

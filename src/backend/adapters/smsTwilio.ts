@@ -80,17 +80,18 @@ export function createTwilioSmsProvider(options: { readonly client: TwilioClient
   const { client, sender } = options;
   const senderParams = 'messagingServiceSid' in sender ? { messagingServiceSid: sender.messagingServiceSid } : { from: sender.from };
   return {
+    // The per-message path: one promise on top of the SDK's own, no async wrappers.
     send: (request) =>
-      mapped(async () =>
-        toProviderMessage(
-          await client.messages.create({
-            to: request.to,
-            body: request.body,
-            ...senderParams,
-            ...(request.statusCallback ? { statusCallback: request.statusCallback } : {}),
-          }),
-        ),
-      ),
+      client.messages
+        .create({
+          to: request.to,
+          body: request.body,
+          ...senderParams,
+          ...(request.statusCallback ? { statusCallback: request.statusCallback } : {}),
+        })
+        .then(toProviderMessage, (error: unknown) => {
+          throw classifyTwilioError(error);
+        }),
     fetch: (sid) =>
       mapped(async () => {
         try {

@@ -7,6 +7,7 @@ import { items } from '@wix/data';
 import { auth } from '@wix/essentials';
 import * as z from 'zod';
 import type { CollectionDef, ItemOf } from '../collections/define';
+import { acceptsUnchanged } from '../collections/check';
 import { chunk } from '../util/lists';
 
 export type WixDataQuery = items.WixDataQuery;
@@ -97,8 +98,12 @@ export class DataCollection<D extends CollectionDef> {
     return this.elevated ? auth.elevate(fn) : fn;
   }
 
-  /** Validates a full item against the schema and returns the parsed (unknown keys stripped) item. */
+  /**
+   * Validates a full item against the schema and returns the parsed (unknown keys stripped) item:
+   * the item itself when zod would return it unchanged (see collections/check.ts), else zod's copy.
+   */
   validate(item: unknown): ItemOf<D> {
+    if (acceptsUnchanged(this.def.schema, item)) return item as ItemOf<D>;
     const parsed = this.def.schema.safeParse(item);
     if (!parsed.success) {
       throw new ItemValidationError(
@@ -111,7 +116,9 @@ export class DataCollection<D extends CollectionDef> {
 
   /** A new item: the schema with `_id` optional and the system-managed fields stripped (one parse, one copy). */
   private validateNew(item: NewItem<D>): Record<string, unknown> {
-    const parsed = newItemSchema(this.def).safeParse(item);
+    const schema = newItemSchema(this.def);
+    if (acceptsUnchanged(schema, item)) return item;
+    const parsed = schema.safeParse(item);
     if (!parsed.success) throw new ItemValidationError(this.def.id, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
     return parsed.data;
   }

@@ -24,8 +24,8 @@ export type Delivery =
   | { readonly id: string; readonly outcome: 'unsent'; readonly attempts: number };
 
 export interface Pacer {
-  /** Resolves when the next send may start. */
-  take(): Promise<void>;
+  /** `null` when the next send may start now; otherwise resolves when it may. */
+  take(): Promise<void> | null;
 }
 
 export interface DeliveryOptions {
@@ -85,14 +85,14 @@ export function createPacer(input: { perMinute: number; senderPerSecond: number 
   const sleep = input.sleep ?? realSleep;
   let next = performance.now();
   return {
-    async take() {
-      if (intervalMs === 0) return;
+    take() {
+      if (intervalMs === 0) return null;
       const now = performance.now();
       const start = Math.max(now, next);
       next = start + intervalMs;
       const wait = start - now;
       // Sub-millisecond debts are paid in bulk: a timer per message would cost more than it spaces.
-      if (wait >= 2) await sleep(wait);
+      return wait >= 2 ? sleep(wait) : null;
     },
   };
 }
@@ -136,8 +136,11 @@ async function deliverOne(provider: SmsProvider, sms: OutboundSms, options: Deli
         if (existing) return { id: sms.id, outcome: 'sent', message: existing, attempts: attempt };
         mayExist = false;
       }
-      await options.pacer.take();
-      if (options.gate && !(await options.gate.open())) return { id: sms.id, outcome: 'unsent', attempts: attempt - 1 };
+      // Both answer synchronously in the common case: no promise per message for pacing or the gate.
+      const paced = options.pacer.take();
+      if (paced) await paced;
+      const open = options.gate ? options.gate.open() : true;
+      if (!(typeof open === 'boolean' ? open : await open)) return { id: sms.id, outcome: 'unsent', attempts: attempt - 1 };
       const message = await provider.send({ to: sms.to, body: sms.body, statusCallback: sms.statusCallback });
       claims.add(message.sid);
       return { id: sms.id, outcome: 'sent', message, attempts: attempt };

@@ -20,8 +20,11 @@ const REFRESH_AHEAD = 0.7;
 export const PAUSE_SETTLE_MS = STATUS_CHECK_MS + 250;
 
 export interface SendGate {
-  /** True when the next provider call may go out. */
-  open(): Promise<boolean>;
+  /**
+   * True when the next provider call may go out: answered at once while the last status read is
+   * fresh (no promise per message), as a promise when a read is due.
+   */
+  open(): boolean | Promise<boolean>;
   /** False once a read has seen the campaign stop (no read). */
   readonly closed: boolean;
 }
@@ -64,7 +67,7 @@ export function createSendGate(input: { campaignId: string; run: number; interva
     get closed() {
       return closed;
     },
-    async open() {
+    open() {
       if (closed) return false;
       const age = monotonic() - confirmedAt;
       if (age < interval) {

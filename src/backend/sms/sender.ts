@@ -314,6 +314,18 @@ class CampaignSender {
 }
 
 /**
+ * The next audience page decided and written, why the run stops before it, or `end`. The page's
+ * drivers are referenced only here: once written, a wave waiting for its turn on the wire holds
+ * its message records, not the driver profiles they came from.
+ */
+async function prepareNext(sender: CampaignSender, iterator: AsyncIterator<{ readonly drivers: readonly DriverProfile[] }>): Promise<PreparedWave | SliceOutcome | 'end'> {
+  const next = await iterator.next();
+  if (next.done === true) return 'end';
+  const stop = await sender.mayContinue();
+  return stop ?? sender.prepare(next.value.drivers);
+}
+
+/**
  * The audience waves, pipelined: wave N+1 is decided and written while wave N is being sent, starts
  * on the wire as soon as wave N's last message has started (the two share the sender's bound on
  * calls in flight, so no wave drains the pipe before the next fills it), and wave N is recorded once
@@ -341,11 +353,16 @@ async function sendAudience(sender: CampaignSender, pages: AsyncIterable<{ reado
   };
   let stop: SliceOutcome | null = null;
   let done = true;
+  const iterator = pages[Symbol.asyncIterator]();
   try {
-    for await (const page of pages) {
-      stop = await sender.mayContinue();
-      if (stop) break;
-      const prepared = await sender.prepare(page.drivers);
+    for (;;) {
+      const next = await prepareNext(sender, iterator);
+      if (next === 'end') break;
+      if (typeof next === 'string') {
+        stop = next;
+        break;
+      }
+      const prepared = next;
       if (!(await settle())) {
         stop = 'paused';
         await recording;
@@ -363,6 +380,8 @@ async function sendAudience(sender: CampaignSender, pages: AsyncIterable<{ reado
       recording = recording.then(async () => sender.record(await last));
     }
     await recording.catch(() => undefined);
+    // The audience stream is closed whatever ended the loop (a finished stream ignores this).
+    await iterator.return?.();
   }
   if (stop) done = false;
   return { stop, done };

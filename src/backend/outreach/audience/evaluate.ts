@@ -110,20 +110,24 @@ function countingPorts(ports: AudiencePorts): { ports: AudiencePorts; requests: 
 }
 
 /**
- * Every driver matching `conditions` (refined by `compiled`), in `_id` order after `after`,
- * fetched 1000 at a time: at most one query page and its survivors are alive.
+ * The drivers matching `conditions` (refined by `compiled`), in `_id` order after `after`, one query
+ * page (`fetchSize`) at a time. Nothing of a page is kept once it is yielded: a consumer that holds
+ * a page for a while (a campaign wave being sent) decides alone how long its drivers live.
  */
-async function* matchingDrivers(source: DriverSource, input: { carrierDot: string; conditions: readonly DriverCondition[]; compiled: CompiledAudience; after: string | null; fetchSize: number }): AsyncGenerator<AudienceDriver> {
+async function* matchingPages(source: DriverSource, input: { carrierDot: string; conditions: readonly DriverCondition[]; compiled: CompiledAudience; after: string | null; fetchSize: number }): AsyncGenerator<AudienceDriver[]> {
   let after = input.after;
   for (;;) {
-    const page = await source.findDriversAfter({ carrierDot: input.carrierDot, conditions: input.conditions, after, limit: input.fetchSize });
-    for (const driver of page) {
-      if (matchesRefinements(input.compiled, driver)) yield driver;
-    }
-    const last = page[page.length - 1];
-    if (!last || page.length < input.fetchSize) return;
-    after = last._id;
+    const { matching, last, more } = refinePage(await source.findDriversAfter({ carrierDot: input.carrierDot, conditions: input.conditions, after, limit: input.fetchSize }), input.compiled, input.fetchSize);
+    if (matching.length > 0) yield matching;
+    if (!more || last === null) return;
+    after = last;
   }
+}
+
+function refinePage(found: readonly AudienceDriver[], compiled: CompiledAudience, fetchSize: number): { matching: AudienceDriver[]; last: string | null; more: boolean } {
+  const last = found[found.length - 1]?._id ?? null;
+  const matching = compiled.refinements.length === 0 ? [...found] : found.filter((driver) => matchesRefinements(compiled, driver));
+  return { matching, last, more: found.length >= fetchSize };
 }
 
 const zeroPerChannel = (): { sms: number; email: number; voicemail: number } => ({ sms: 0, email: 0, voicemail: 0 });
@@ -143,10 +147,12 @@ export async function estimateAudience(ports: AudiencePorts, input: EstimateAudi
   } else {
     // One streaming pass: refine each page in memory and count every channel from the same drivers.
     const channelConditions = AUDIENCE_CHANNELS.map((channel) => [channel, reachabilityConditions(channel)] as const);
-    const drivers = matchingDrivers(counted.ports.drivers, { carrierDot: input.carrierDot, conditions: compiled.conditions, compiled, after: null, fetchSize: MAX_AUDIENCE_PAGE_SIZE });
-    for await (const driver of drivers) {
-      total += 1;
-      for (const [channel, conditions] of channelConditions) if (matchesAll(driver, conditions)) reachable[channel] += 1;
+    const pages = matchingPages(counted.ports.drivers, { carrierDot: input.carrierDot, conditions: compiled.conditions, compiled, after: null, fetchSize: MAX_AUDIENCE_PAGE_SIZE });
+    for await (const drivers of pages) {
+      for (const driver of drivers) {
+        total += 1;
+        for (const [channel, conditions] of channelConditions) if (matchesAll(driver, conditions)) reachable[channel] += 1;
+      }
     }
   }
   return { total, reachable, costEstimate: costOf(reachable, pricing), dataRequests: counted.requests(), method };
@@ -164,16 +170,18 @@ export async function* streamAudience(ports: AudiencePorts, input: StreamAudienc
   const conditions = [...compiled.conditions, ...reachabilityConditions(input.channel)];
   // Exact queries fetch exactly a page; refined ones fetch the maximum to spend fewer requests.
   const fetchSize = compiled.refinements.length === 0 ? pageSize : MAX_AUDIENCE_PAGE_SIZE;
-  let page: AudienceDriver[] = [];
-  for await (const driver of matchingDrivers(ports.drivers, { carrierDot: input.carrierDot, conditions, compiled, after: input.after ?? null, fetchSize })) {
-    page.push(driver);
-    if (page.length === pageSize) {
-      yield { drivers: page, cursor: driver._id };
-      page = [];
-    }
+  // Drivers fetched and not yet yielded: a page handed out is no longer referenced here.
+  const buffer: AudienceDriver[] = [];
+  for await (const matching of matchingPages(ports.drivers, { carrierDot: input.carrierDot, conditions, compiled, after: input.after ?? null, fetchSize })) {
+    for (const driver of matching) buffer.push(driver);
+    matching.length = 0;
+    while (buffer.length >= pageSize) yield pageOf(buffer.splice(0, pageSize));
   }
-  const last = page[page.length - 1];
-  if (last) yield { drivers: page, cursor: last._id };
+  if (buffer.length > 0) yield pageOf(buffer.splice(0));
+}
+
+function pageOf(drivers: AudienceDriver[]): AudiencePage {
+  return { drivers, cursor: drivers[drivers.length - 1]?._id ?? '' };
 }
 
 /** The ports bound once: the signatures the web-method and job layers call. */
