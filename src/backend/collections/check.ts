@@ -206,10 +206,13 @@ function compileUncached(schema: z.ZodType): Test | null {
 
 const compiled = new WeakMap<z.ZodType, Test | null>();
 
+/** One map lookup per call (a schema without a fast check is stored as `null`). */
 function compile(schema: z.ZodType): Test | null {
-  if (compiled.has(schema)) return compiled.get(schema) ?? null;
-  const test = compileUncached(schema);
-  compiled.set(schema, test);
+  let test = compiled.get(schema);
+  if (test === undefined) {
+    test = compileUncached(schema);
+    compiled.set(schema, test);
+  }
   return test;
 }
 

@@ -114,7 +114,7 @@ export class DataCollection<D extends CollectionDef> {
     return parsed.data as ItemOf<D>;
   }
 
-  /** A new item: the schema with `_id` optional and the system-managed fields stripped (one parse, one copy). */
+  /** A new item: the schema with `_id` optional and the system-managed fields stripped (the item itself, or zod's copy as `validate`). */
   private validateNew(item: NewItem<D>): Record<string, unknown> {
     const schema = newItemSchema(this.def);
     if (acceptsUnchanged(schema, item)) return item;
