@@ -48,6 +48,9 @@ export function createBulkOps(engine: Engine) {
         const config = engine.config(collectionId);
         if (mode !== 'update') checkPermission(config, 'insert', call);
         const hooks = !options.suppressHooks;
+        // Without update hooks an existing item is shown to nobody: its system fields are all a write keeps.
+        const readExisting = (id: string): Item | null =>
+          hooks && (engine.hooks.has(collectionId, 'beforeUpdate') || engine.hooks.has(collectionId, 'afterUpdate')) ? store.get(id) : store.getSystemFields(id);
         const result = emptyBulkResult();
         const fail = async (index: number, item: Item, e: unknown): Promise<void> => {
           const err = asWixError(e);
@@ -62,7 +65,7 @@ export function createBulkOps(engine: Engine) {
         for (const [index, original] of items.entries()) {
           try {
             const id = original['_id'];
-            const existing = mode !== 'insert' && typeof id === 'string' && id !== '' ? store.get(id) : null;
+            const existing = mode !== 'insert' && typeof id === 'string' && id !== '' ? readExisting(id) : null;
             if (mode === 'update') {
               if (typeof id !== 'string') throw errors.updateWithoutId();
               if (!existing) throw errors.notFound(id, collectionId);
@@ -86,7 +89,9 @@ export function createBulkOps(engine: Engine) {
           planned.map((p) => {
             try {
               const now = engine.now();
-              const saved = p.update ? replaceExisting(store, { ...p.draft, _id: p.original['_id'] }, now, yielded ? undefined : p.update).saved : insertNew(store, p.draft, call, now);
+              const id = p.original['_id'];
+              // After a hook yielded, the stored item is read again (another request may have written meanwhile).
+              const saved = p.update ? replaceExisting(store, { ...p.draft, _id: id }, now, yielded && typeof id === 'string' ? (readExisting(id) ?? undefined) : p.update).saved : insertNew(store, p.draft, call, now);
               return { p, saved, error: null };
             } catch (e) {
               return { p, saved: null, error: e };

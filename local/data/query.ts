@@ -118,7 +118,10 @@ export class QueryBuilder extends Chain {
           for (const item of items) out.push(await engine.hooks.run(this.collection, 'afterQuery', item, ctx, acceptItem));
           items = out;
         }
-        if (query.q.fields) items = items.map((i) => project(i, query.q.fields ?? []));
+        if (query.q.fields) {
+          const tops = projectedTops(query.q.fields);
+          items = items.map((i) => project(i, tops));
+        }
         return makeResult({
           items,
           pageSize: size,
@@ -196,11 +199,13 @@ export function withScope(filter: Cond | null, scope: Cond | null): Cond | null 
   return conjunction(filter ? [filter, scope] : [scope]);
 }
 
-function project(item: Item, fields: readonly string[]): Item {
+/** The top-level fields a projection keeps (`a.b` keeps all of `a`), each once. */
+function projectedTops(fields: readonly string[]): string[] {
+  return [...new Set(fields.map((f) => f.split('.')[0] ?? f))].filter((top) => top !== '_id');
+}
+
+function project(item: Item, tops: readonly string[]): Item {
   const out: Item = { _id: item['_id'] };
-  for (const f of fields) {
-    const top = f.split('.')[0] ?? f;
-    if (top in item) out[top] = item[top];
-  }
+  for (const top of tops) if (top in item) out[top] = item[top];
   return out;
 }

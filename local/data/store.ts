@@ -77,6 +77,7 @@ export class CollectionStore implements FieldInfo {
   private readonly arrayPaths = new Set<string>();
   private readonly stmts: {
     get: Database.Statement<[string], { data: string }>;
+    getSystem: Database.Statement<[string], { system: string }>;
     insert: Database.Statement<[string, string]>;
     update: Database.Statement<[string, string]>;
     remove: Database.Statement<[string]>;
@@ -101,6 +102,7 @@ export class CollectionStore implements FieldInfo {
     for (const idx of config.uniqueIndexes ?? []) declare(idx, true);
     this.stmts = {
       get: db.prepare(`SELECT json(data) AS data FROM ${this.table} WHERE _id = ?`),
+      getSystem: db.prepare(`SELECT json_extract(data, '$._createdDate', '$._owner') AS system FROM ${this.table} WHERE _id = ?`),
       insert: db.prepare(`INSERT INTO ${this.table} (_id, data) VALUES (?, jsonb(?))`),
       update: db.prepare(`UPDATE ${this.table} SET data = jsonb(?) WHERE _id = ?`),
       remove: db.prepare(`DELETE FROM ${this.table} WHERE _id = ?`),
@@ -132,6 +134,14 @@ export class CollectionStore implements FieldInfo {
     return this.arrayPaths.has(field);
   }
 
+  /**
+   * `noteArrays` for an item about to be written as `json`: JSON without a `[` holds no array at
+   * any depth (a `[` inside a string only means the walk is done for nothing), so most writes skip it.
+   */
+  private noteArraysOf(item: Item, json: string): void {
+    if (json.includes('[')) this.noteArrays(item, '');
+  }
+
   /** Records every dotted path that holds an array, so scalar SQL predicates stay exact elsewhere. */
   private noteArrays(item: Item, prefix: string): void {
     for (const [key, value] of Object.entries(item)) {
@@ -156,16 +166,31 @@ export class CollectionStore implements FieldInfo {
     return json === undefined ? null : decode(json);
   }
 
+  /**
+   * What a whole-item replace keeps of the stored item (`_id`, `_createdDate`, `_owner`), without
+   * reading the rest out: for writes that need no more of it (no hooks to show it to). `null` when
+   * no such item. A missing `_owner` and a `null` one read alike; the store never holds a `null` owner.
+   */
+  getSystemFields(id: string): Item | null {
+    const row = this.stmts.getSystem.get(id);
+    if (row === undefined) return null;
+    const [created, owner] = decode(`{"v":${row.system}}`)['v'] as [unknown, unknown];
+    const item: Item = { _id: id };
+    if (created !== null) item['_createdDate'] = created;
+    if (owner !== null) item['_owner'] = owner;
+    return item;
+  }
+
   /** Inserts; throws the raw SQLite error on a key/unique conflict (the caller maps it). */
   insert(id: string, item: Item, json: string): void {
-    this.noteArrays(item, '');
+    this.noteArraysOf(item, json);
     this.stmts.insert.run(id, json);
     this.changesSinceAnalyze += 1;
   }
 
   /** Replaces; returns false when no such item. */
   replace(id: string, item: Item, json: string): boolean {
-    this.noteArrays(item, '');
+    this.noteArraysOf(item, json);
     this.changesSinceAnalyze += 1;
     return this.stmts.update.run(json, id).changes > 0;
   }

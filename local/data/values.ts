@@ -44,8 +44,22 @@ function revive(value: unknown): unknown {
 }
 
 const plainDateToJSON = Date.prototype.toJSON;
+/**
+ * ISO texts of recently formatted instants: the items of one bulk write mostly share a few
+ * timestamps (`_createdDate`, `_updatedDate`, the wave's `at`), and `toISOString` is the costly part.
+ */
+const isoByInstant = new Map<number, string>();
+const ISO_MEMO_LIMIT = 256;
 function taggedDateToJSON(this: Date): { [DATE_TAG]: string } | null {
-  return Number.isNaN(this.getTime()) ? null : { [DATE_TAG]: this.toISOString() };
+  const instant = this.getTime();
+  if (Number.isNaN(instant)) return null;
+  let iso = isoByInstant.get(instant);
+  if (iso === undefined) {
+    if (isoByInstant.size >= ISO_MEMO_LIMIT) isoByInstant.clear();
+    iso = this.toISOString();
+    isoByInstant.set(instant, iso);
+  }
+  return { [DATE_TAG]: iso };
 }
 
 /**

@@ -228,6 +228,28 @@ describe('streamAudience paging', () => {
     });
   });
 
+  test.each([
+    // What refinements read in memory (the radius) comes too, refined or not.
+    ['an exact filter', filter, ['_id', 'first_name', 'home_lat', 'home_lng', 'phone']],
+    ['a refined filter', { within: { miles: 600, place: 'Dallas, TX' } } satisfies AudienceFilter, ['_id', 'first_name', 'home_lat', 'home_lng', 'phone']],
+  ] as const)('a projected stream (%s) yields the same drivers with only the fields asked for', async (_name, projected, keys) => {
+    const full = await streamedIds(projected, 'sms', 100);
+    const byId = new Map(all.map((d) => [d._id, d]));
+    const seen: string[] = [];
+    await rt.asJob(async () => {
+      for await (const page of streamAudience(ports, { carrierDot: CARRIER, filter: projected, now: NOW, channel: 'sms', pageSize: 100, fields: ['first_name', 'phone'] })) {
+        for (const driver of page.drivers) {
+          expect(Object.keys(driver).sort()).toEqual(keys);
+          const stored = byId.get(driver._id);
+          expect(driver).toEqual(Object.fromEntries(keys.map((k) => [k, stored?.[k]])));
+          seen.push(driver._id);
+        }
+      }
+    });
+    expect(seen).toEqual(full);
+    expect(seen.length).toBeGreaterThan(100);
+  });
+
   test('rejects page sizes above the Wix page limit', async () => {
     const stream = streamAudience(ports, { carrierDot: CARRIER, filter: {}, now: NOW, channel: 'sms', pageSize: 1001 });
     await expect(stream.next()).rejects.toThrow(RangeError);

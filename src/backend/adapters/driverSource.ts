@@ -5,7 +5,7 @@
  */
 import { DriverProfiles, SavedSearches } from '../collections/people';
 import { MAX_PAGE_SIZE, elevatedCollection, type WixDataFilter, type WixDataQuery } from '../platform/data';
-import { REACHABILITY_FIELDS, type AudiencePorts, type DriverCondition, type DriverPageRequest, type DriverQuery, type StoredSavedSearch } from '../outreach/audience';
+import { REACHABILITY_FIELDS, type AudienceDriver, type AudiencePorts, type DriverCondition, type DriverField, type DriverPageRequest, type DriverQuery, type StoredSavedSearch } from '../outreach/audience';
 import type { ReachableCounts } from '../outreach/audience/ports';
 
 /** The query/filter builder methods conditions map onto (shared by WixDataQuery and WixDataFilter). */
@@ -85,12 +85,15 @@ export function driverSourceAdapter(): AudiencePorts {
         const count = (key: string): number => (typeof row[key] === 'number' ? (row[key] as number) : 0);
         return { total: count('total'), sms: count('sms'), email: count('email'), voicemail: count('voicemail') };
       },
-      findDriversAfter: (request: DriverPageRequest) => {
+      findDriversAfter: <F extends DriverField>(request: DriverPageRequest<F>): Promise<AudienceDriver<F>[]> => {
         if (!Number.isInteger(request.limit) || request.limit < 1 || request.limit > MAX_PAGE_SIZE) throw new RangeError(`limit must be 1–${MAX_PAGE_SIZE}`);
+        const fields = request.fields;
         return drivers.find(
           (q) => {
             const filtered = toWixQuery(q, request, newFilter);
-            return (request.after === null ? filtered : filtered.gt('_id', request.after)).ascending('_id');
+            const page = (request.after === null ? filtered : filtered.gt('_id', request.after)).ascending('_id');
+            // A projection: only these fields (and `_id`, which Wix always returns) leave the store.
+            return fields === undefined ? page : page.fields('_id', ...fields);
           },
           { limit: request.limit },
         );

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { EmailCampaign, EmailMessages } from '../collections/email';
 import type { Carrier, DriverProfile } from '../collections/people';
 import type { NewItem } from '../platform/data';
-import { assignVariant, templateValuesFor, type ContactDecision } from '../outreach';
+import { assignVariant, templateValuesFor, type ContactDecision, type WaveDriver } from '../outreach';
 import { parseTemplate } from '../outreach/templates';
 import type { TemplateJob, TemplateRecruiter } from '../outreach/templates';
 import type { TemplateValues } from '../outreach/variables';
@@ -202,7 +202,7 @@ export interface ComposedEmail {
 }
 
 /** One driver's email record for this run, from the compliance decision, and its personalization when sendable. */
-export function composeEmail(input: { composer: EmailComposer; driver: DriverProfile; decision: ContactDecision; run: number }): ComposedEmail {
+export function composeEmail(input: { composer: EmailComposer; driver: WaveDriver; decision: ContactDecision; run: number }): ComposedEmail {
   const { composer, driver, decision, run } = input;
   // The audience stream only yields email-reachable drivers, whose address is set (and lower-cased by the data hooks).
   const email = (driver.email ?? '').trim().toLowerCase();

@@ -8,10 +8,9 @@
  * and a sent wave is recorded while the next is on the wire; a run never ends with a call running.
  */
 import type { EmailCampaign } from '../collections/email';
-import type { DriverProfile } from '../collections/people';
 import { createComplianceStore } from '../adapters/complianceStore';
 import { driverSourceAdapter } from '../adapters/driverSource';
-import { streamAudience, type AudiencePorts, type ComplianceStore } from '../outreach';
+import { streamAudience, WAVE_DRIVER_FIELDS, type AudiencePorts, type ComplianceStore, type WaveDriver } from '../outreach';
 import { now as clockNow } from '../platform';
 import { createSendGate } from '../sms/gate';
 import { createComposer, runPrefix } from './compose';
@@ -103,7 +102,7 @@ class EmailCampaignSender {
  * The audience waves, pipelined. Whatever ends the loop (done, paused, out of time, an error), the
  * wave in flight is finished and recorded before this returns or throws.
  */
-async function sendAudience(sender: EmailCampaignSender, pages: AsyncIterable<{ readonly drivers: readonly DriverProfile[] }>): Promise<{ stop: SliceOutcome | null; done: boolean }> {
+async function sendAudience(sender: EmailCampaignSender, pages: AsyncIterable<{ readonly drivers: readonly WaveDriver[] }>): Promise<{ stop: SliceOutcome | null; done: boolean }> {
   const waves = sender.waves;
   let delivering: Promise<DeliveredWave | null> | null = null;
   let recording: Promise<void> = Promise.resolve();
@@ -180,6 +179,7 @@ export async function sendEmailCampaignSlice(campaignId: string, options: EmailS
       now: clockNow(),
       channel: 'email',
       pageSize: waveSize,
+      fields: WAVE_DRIVER_FIELDS,
       ...(after ? { after } : {}),
     });
     const streamed = await sendAudience(sender, pages);

@@ -7,7 +7,7 @@
  */
 import type { EmailMessage } from '../collections/email';
 import type { Carrier, DriverProfile } from '../collections/people';
-import { decideContactBatch, type ComplianceStore, type ContactDecision } from '../outreach';
+import { decideContactBatch, type ComplianceStore, type ContactDecision, type WaveDriver } from '../outreach';
 import { now as clockNow } from '../platform';
 import type { SendGate } from '../sms/gate';
 import { composeEmail, personalizationFor, requestFor, type EmailComposer, type NewEmailMessage } from './compose';
@@ -85,7 +85,7 @@ export class EmailWaveSender {
    * compliance pass: a suppression counts from the moment its item is written, before the DriverProfiles
    * mirror follows (suppressionEffects.ts).
    */
-  async decide(drivers: readonly DriverProfile[], at: Date): Promise<ContactDecision[]> {
+  async decide(drivers: readonly WaveDriver[], at: Date): Promise<ContactDecision[]> {
     const suppressed = await activeSuppressionsOf(this.carrier.carrier_dot, drivers.flatMap((d) => (d.email ? [d.email] : [])));
     const seen = suppressed.size === 0 ? drivers : drivers.map((d) => {
       const active = d.email ? suppressed.get(d.email.trim().toLowerCase()) : undefined;
@@ -99,7 +99,7 @@ export class EmailWaveSender {
   }
 
   /** One audience page: decide, write every record (sendable ones `pending`); nothing is sent yet. */
-  async prepare(drivers: readonly DriverProfile[]): Promise<PreparedWave> {
+  async prepare(drivers: readonly WaveDriver[]): Promise<PreparedWave> {
     this.tally.waves += 1;
     const at = clockNow();
     const decisions = await this.decide(drivers, at);

@@ -8,7 +8,8 @@ export { checkContactWindow, NoContactWindowError, type RecipientLocation, type 
 export { countSmsSegments, smsCost, composerCounter, DEFAULT_SMS_PRICE_PER_SEGMENT, type SmsEncoding, type SmsSegmentCount, type ComposerCounter } from './sms';
 export { nextCronRun, nextCronRuns, nextRecurringRun, describeRecurringSchedule, cronForRecurringChoice, CronExpressionError } from './cron';
 export { TEMPLATE_VARIABLES, variablesForChannel, type TemplateVariableName } from './variables';
-export { parseTemplate, validateTemplate, renderTemplate, previewTemplate, templateValuesFor } from './templates';
+export { parseTemplate, validateTemplate, renderTemplate, previewTemplate, templateValuesFor, type TemplateDriver } from './templates';
+export { WAVE_DRIVER_FIELDS, type WaveDriver } from './waveDriver';
 export { assignVariant, twoProportionZTest, probabilityToBeBest, minimumSampleSize, summarizeExperiment } from './experiments';
 export {
   decideContact,
@@ -16,6 +17,7 @@ export {
   classifyInboundMessage,
   handleInboundSms,
   ensureSenderIdentification,
+  type DecisionDriver,
   type ComplianceStore,
   type ContactDecision,
   type ContactHistory,

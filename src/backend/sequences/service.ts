@@ -209,7 +209,7 @@ export const enrollDriversInSequence = defineWebMethod({
     else {
       // One page of the audience per call (≤ 1000 drivers the first message step can reach); `nextCursor` continues it.
       try {
-        const pages = streamAudience(driverSourceAdapter(), { carrierDot: sequence.carrier_dot, filter: target.audienceFilter, now, channel: firstMessageChannel(sequence.steps), pageSize: MAX_ENROLL_PER_CALL, ...(target.cursor ? { after: target.cursor } : {}) });
+        const pages = streamAudience(driverSourceAdapter(), { carrierDot: sequence.carrier_dot, filter: target.audienceFilter, now, channel: firstMessageChannel(sequence.steps), pageSize: MAX_ENROLL_PER_CALL, fields: [], ...(target.cursor ? { after: target.cursor } : {}) });
         const first = await pages.next();
         const page = first.done ? null : first.value;
         driverIds = page ? page.drivers.map((d) => d._id) : [];

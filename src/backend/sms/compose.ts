@@ -8,7 +8,7 @@ import type { Carrier, DriverProfile } from '../collections/people';
 import type { SMSCampaign, SMSMessage } from '../collections/sms';
 import type { NewItem } from '../platform/data';
 import type { SMSMessages } from '../collections/sms';
-import { assignVariant, ensureSenderIdentification, renderTemplate, templateValuesFor, type ContactDecision } from '../outreach';
+import { assignVariant, ensureSenderIdentification, renderTemplate, templateValuesFor, type ContactDecision, type TemplateDriver, type WaveDriver } from '../outreach';
 import { countSmsSegments } from '../outreach';
 
 export type NewSmsMessage = NewItem<typeof SMSMessages> & { _id: string };
@@ -37,7 +37,7 @@ export function templateFor(campaign: Pick<SMSCampaign, '_id' | 'message_templat
   return { variantId: id, template: chosen?.message_template ?? campaign.message_template };
 }
 
-export function renderSmsBody(input: { template: string; driver: DriverProfile; carrier: Carrier }): { ok: true; body: string } | { ok: false; reason: string } {
+export function renderSmsBody(input: { template: string; driver: TemplateDriver; carrier: Carrier }): { ok: true; body: string } | { ok: false; reason: string } {
   const values = templateValuesFor({ driver: input.driver, carrier: input.carrier });
   const rendered = renderTemplate({ template: input.template, channel: 'sms', values });
   if (!rendered.ok) return { ok: false, reason: rendered.reason };
@@ -48,7 +48,7 @@ export function renderSmsBody(input: { template: string; driver: DriverProfile; 
 export function composeMessage(input: {
   campaign: SMSCampaign;
   carrier: Carrier;
-  driver: DriverProfile;
+  driver: WaveDriver;
   decision: ContactDecision;
   run: number;
   now: Date;

@@ -11,7 +11,7 @@ import type { Carrier, DriverProfile } from '../collections/people';
 import type { SMSCampaign, SMSMessage } from '../collections/sms';
 import { createComplianceStore } from '../adapters/complianceStore';
 import { driverSourceAdapter } from '../adapters/driverSource';
-import { decideContactBatch, streamAudience, type AudiencePorts, type ComplianceStore, type ContactDecision } from '../outreach';
+import { decideContactBatch, streamAudience, WAVE_DRIVER_FIELDS, type AudiencePorts, type ComplianceStore, type ContactDecision, type WaveDriver } from '../outreach';
 import { now as clockNow } from '../platform';
 import { composeMessage, runPrefix, type NewSmsMessage } from './compose';
 import { createPacer, createSlots, deliverWave, jitteredBackoff, realSleep, type Delivery, type DeliveryOptions, type OutboundSms } from './deliver';
@@ -129,7 +129,7 @@ class CampaignSender {
     return (await this.gate.open()) ? null : 'paused';
   }
 
-  private decide(drivers: readonly DriverProfile[]): Promise<{ decisions: ContactDecision[] }> {
+  private decide(drivers: readonly WaveDriver[]): Promise<{ decisions: ContactDecision[] }> {
     return decideContactBatch(
       {
         channel: 'sms',
@@ -208,7 +208,7 @@ class CampaignSender {
   }
 
   /** One audience page: decide, write every record (sendable ones as `sending`); nothing is sent yet. */
-  async prepare(drivers: readonly DriverProfile[]): Promise<PreparedWave> {
+  async prepare(drivers: readonly WaveDriver[]): Promise<PreparedWave> {
     this.tally.waves += 1;
     const at = clockNow();
     const { decisions } = await this.decide(drivers);
@@ -318,7 +318,7 @@ class CampaignSender {
  * drivers are referenced only here: once written, a wave waiting for its turn on the wire holds
  * its message records, not the driver profiles they came from.
  */
-async function prepareNext(sender: CampaignSender, iterator: AsyncIterator<{ readonly drivers: readonly DriverProfile[] }>): Promise<PreparedWave | SliceOutcome | 'end'> {
+async function prepareNext(sender: CampaignSender, iterator: AsyncIterator<{ readonly drivers: readonly WaveDriver[] }>): Promise<PreparedWave | SliceOutcome | 'end'> {
   const next = await iterator.next();
   if (next.done === true) return 'end';
   const stop = await sender.mayContinue();
@@ -332,7 +332,7 @@ async function prepareNext(sender: CampaignSender, iterator: AsyncIterator<{ rea
  * its calls have ended, in wave order. Whatever ends the loop (done, paused, out of time, an error),
  * the waves in flight are finished and recorded before this returns or throws.
  */
-async function sendAudience(sender: CampaignSender, pages: AsyncIterable<{ readonly drivers: readonly DriverProfile[] }>): Promise<{ stop: SliceOutcome | null; done: boolean }> {
+async function sendAudience(sender: CampaignSender, pages: AsyncIterable<{ readonly drivers: readonly WaveDriver[] }>): Promise<{ stop: SliceOutcome | null; done: boolean }> {
   let delivering: ReturnType<CampaignSender['startDelivery']> | null = null;
   let recording: Promise<void> = Promise.resolve();
   /** Waits until the wave on the wire has started its last call and queues its recording; false when the gate closed. */
@@ -405,6 +405,7 @@ export async function sendCampaignSlice(campaignId: string, options: SenderOptio
       now: clockNow(),
       channel: 'sms',
       pageSize: sender.waveSize,
+      fields: WAVE_DRIVER_FIELDS,
       ...(after ? { after } : {}),
     });
     const streamed = await sendAudience(sender, pages);

@@ -6,7 +6,7 @@
 import { audienceFilter, type AudienceFilter } from '../../collections/common';
 import { UnknownPlaceError, boundingBox, isWithinMiles, resolvePlace, resolveZip, type ResolvedPlace } from '../geo';
 import type { DriverCondition } from './conditions';
-import type { AudienceDriver, SavedSearchSource } from './ports';
+import type { AudienceDriver, DriverField, SavedSearchSource } from './ports';
 import { reachableCondition } from './reachability';
 
 export const AUDIENCE_CHANNELS = ['sms', 'email', 'voicemail'] as const;
@@ -36,14 +36,19 @@ export interface CompiledAudience {
   readonly refinements: readonly Refinement[];
 }
 
-export function refinementMatches(refinement: Refinement, driver: AudienceDriver): boolean {
+/** The fields refinements read in memory: a projected audience query always asks for them too. */
+export const REFINEMENT_FIELDS = ['home_lat', 'home_lng'] as const satisfies readonly DriverField[];
+export type RefinementField = (typeof REFINEMENT_FIELDS)[number];
+export type RefinedDriver = AudienceDriver<RefinementField>;
+
+export function refinementMatches(refinement: Refinement, driver: RefinedDriver): boolean {
   switch (refinement.kind) {
     case 'radius':
       return driver.home_lat !== null && driver.home_lng !== null && isWithinMiles(refinement.center, refinement.miles, { lat: driver.home_lat, lng: driver.home_lng });
   }
 }
 
-export function matchesRefinements(compiled: CompiledAudience, driver: AudienceDriver): boolean {
+export function matchesRefinements(compiled: CompiledAudience, driver: RefinedDriver): boolean {
   return compiled.refinements.every((r) => refinementMatches(r, driver));
 }
 

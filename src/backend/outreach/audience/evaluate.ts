@@ -5,9 +5,9 @@
  */
 import type { AudienceFilter } from '../../collections/common';
 import { DEFAULT_SMS_PRICE_PER_SEGMENT } from '../../collections/people';
-import { AUDIENCE_CHANNELS, compileAudienceFilter, matchesRefinements, reachabilityConditions, type AudienceChannel, type CompiledAudience } from './compile';
+import { AUDIENCE_CHANNELS, REFINEMENT_FIELDS, compileAudienceFilter, matchesRefinements, reachabilityConditions, type AudienceChannel, type CompiledAudience, type RefinedDriver, type RefinementField } from './compile';
 import { matchesAll, type DriverCondition } from './conditions';
-import type { AudienceDriver, AudiencePorts, DriverPageRequest, DriverQuery, DriverSource } from './ports';
+import type { AudienceDriver, AudiencePorts, DriverField, DriverPageRequest, DriverQuery, DriverSource } from './ports';
 
 /** Wix's query page limit. */
 export const MAX_AUDIENCE_PAGE_SIZE = 1000;
@@ -59,7 +59,7 @@ export interface EstimateAudienceInput {
   readonly pricing?: Partial<AudiencePricing>;
 }
 
-export interface StreamAudienceInput {
+export interface StreamAudienceInput<F extends DriverField = DriverField> {
   readonly carrierDot: string;
   readonly filter: AudienceFilter;
   readonly now: Date;
@@ -68,10 +68,15 @@ export interface StreamAudienceInput {
   readonly pageSize?: number;
   /** Resume after this driver id (the `cursor` of the last page handled). */
   readonly after?: string;
+  /**
+   * The fields the consumer reads besides `_id`: only these are read out of the store (plus what
+   * in-memory refinements need). Default: every field.
+   */
+  readonly fields?: readonly F[];
 }
 
-export interface AudiencePage {
-  readonly drivers: readonly AudienceDriver[];
+export interface AudiencePage<D extends AudienceDriver<never> = AudienceDriver> {
+  readonly drivers: readonly D[];
   /** `_id` of the page's last driver: pass as `after` to resume after this page. */
   readonly cursor: string;
 }
@@ -103,7 +108,7 @@ function countingPorts(ports: AudiencePorts): { ports: AudiencePorts; requests: 
   const drivers: DriverSource = {
     countDrivers: (q: DriverQuery) => ((requests += 1), ports.drivers.countDrivers(q)),
     countReachable: (q: DriverQuery) => ((requests += 1), ports.drivers.countReachable(q)),
-    findDriversAfter: (r: DriverPageRequest) => ((requests += 1), ports.drivers.findDriversAfter(r)),
+    findDriversAfter: <F extends DriverField>(r: DriverPageRequest<F>) => ((requests += 1), ports.drivers.findDriversAfter(r)),
   };
   const savedSearches = { findSavedSearch: (i: { carrierDot: string; savedSearchId: string }) => ((requests += 1), ports.savedSearches.findSavedSearch(i)) };
   return { ports: { drivers, savedSearches }, requests: () => requests };
@@ -114,17 +119,25 @@ function countingPorts(ports: AudiencePorts): { ports: AudiencePorts; requests: 
  * page (`fetchSize`) at a time. Nothing of a page is kept once it is yielded: a consumer that holds
  * a page for a while (a campaign wave being sent) decides alone how long its drivers live.
  */
-async function* matchingPages(source: DriverSource, input: { carrierDot: string; conditions: readonly DriverCondition[]; compiled: CompiledAudience; after: string | null; fetchSize: number }): AsyncGenerator<AudienceDriver[]> {
+async function* matchingPages<F extends DriverField>(
+  source: DriverSource,
+  input: { carrierDot: string; conditions: readonly DriverCondition[]; compiled: CompiledAudience; after: string | null; fetchSize: number; fields: readonly F[] | undefined },
+): AsyncGenerator<AudienceDriver<F | RefinementField>[]> {
+  const { carrierDot, conditions, fetchSize } = input;
+  // Refinements read their fields in memory: a projected query always reads them too.
+  const fields = input.fields === undefined ? undefined : [...new Set([...input.fields, ...REFINEMENT_FIELDS])];
+  const page = (after: string | null): Promise<readonly AudienceDriver<F | RefinementField>[]> =>
+    fields === undefined ? source.findDriversAfter({ carrierDot, conditions, after, limit: fetchSize }) : source.findDriversAfter({ carrierDot, conditions, after, limit: fetchSize, fields });
   let after = input.after;
   for (;;) {
-    const { matching, last, more } = refinePage(await source.findDriversAfter({ carrierDot: input.carrierDot, conditions: input.conditions, after, limit: input.fetchSize }), input.compiled, input.fetchSize);
+    const { matching, last, more } = refinePage(await page(after), input.compiled, fetchSize);
     if (matching.length > 0) yield matching;
     if (!more || last === null) return;
     after = last;
   }
 }
 
-function refinePage(found: readonly AudienceDriver[], compiled: CompiledAudience, fetchSize: number): { matching: AudienceDriver[]; last: string | null; more: boolean } {
+function refinePage<D extends RefinedDriver>(found: readonly D[], compiled: CompiledAudience, fetchSize: number): { matching: D[]; last: string | null; more: boolean } {
   const last = found[found.length - 1]?._id ?? null;
   const matching = compiled.refinements.length === 0 ? [...found] : found.filter((driver) => matchesRefinements(compiled, driver));
   return { matching, last, more: found.length >= fetchSize };
@@ -147,7 +160,7 @@ export async function estimateAudience(ports: AudiencePorts, input: EstimateAudi
   } else {
     // One streaming pass: refine each page in memory and count every channel from the same drivers.
     const channelConditions = AUDIENCE_CHANNELS.map((channel) => [channel, reachabilityConditions(channel)] as const);
-    const pages = matchingPages(counted.ports.drivers, { carrierDot: input.carrierDot, conditions: compiled.conditions, compiled, after: null, fetchSize: MAX_AUDIENCE_PAGE_SIZE });
+    const pages = matchingPages(counted.ports.drivers, { carrierDot: input.carrierDot, conditions: compiled.conditions, compiled, after: null, fetchSize: MAX_AUDIENCE_PAGE_SIZE, fields: undefined });
     for await (const drivers of pages) {
       for (const driver of drivers) {
         total += 1;
@@ -163,7 +176,7 @@ export async function estimateAudience(ports: AudiencePorts, input: EstimateAudi
  * order. Pages are refilled across query pages when refinements drop drivers, so every page but
  * the last is full. Resume with `after` = the `cursor` of the last page that was handled.
  */
-export async function* streamAudience(ports: AudiencePorts, input: StreamAudienceInput): AsyncGenerator<AudiencePage> {
+export async function* streamAudience<F extends DriverField = DriverField>(ports: AudiencePorts, input: StreamAudienceInput<F>): AsyncGenerator<AudiencePage<AudienceDriver<F>>> {
   const pageSize = input.pageSize ?? MAX_AUDIENCE_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_AUDIENCE_PAGE_SIZE) throw new RangeError(`pageSize must be an integer from 1 to ${MAX_AUDIENCE_PAGE_SIZE}`);
   const compiled = await compileAudienceFilter({ carrierDot: input.carrierDot, filter: input.filter, now: input.now, savedSearches: ports.savedSearches });
@@ -171,8 +184,8 @@ export async function* streamAudience(ports: AudiencePorts, input: StreamAudienc
   // Exact queries fetch exactly a page; refined ones fetch the maximum to spend fewer requests.
   const fetchSize = compiled.refinements.length === 0 ? pageSize : MAX_AUDIENCE_PAGE_SIZE;
   // Drivers fetched and not yet yielded: a page handed out is no longer referenced here.
-  const buffer: AudienceDriver[] = [];
-  for await (const matching of matchingPages(ports.drivers, { carrierDot: input.carrierDot, conditions, compiled, after: input.after ?? null, fetchSize })) {
+  const buffer: AudienceDriver<F>[] = [];
+  for await (const matching of matchingPages(ports.drivers, { carrierDot: input.carrierDot, conditions, compiled, after: input.after ?? null, fetchSize, fields: input.fields })) {
     for (const driver of matching) buffer.push(driver);
     matching.length = 0;
     while (buffer.length >= pageSize) yield pageOf(buffer.splice(0, pageSize));
@@ -180,17 +193,17 @@ export async function* streamAudience(ports: AudiencePorts, input: StreamAudienc
   if (buffer.length > 0) yield pageOf(buffer.splice(0));
 }
 
-function pageOf(drivers: AudienceDriver[]): AudiencePage {
+function pageOf<D extends AudienceDriver<never>>(drivers: D[]): AudiencePage<D> {
   return { drivers, cursor: drivers[drivers.length - 1]?._id ?? '' };
 }
 
 /** The ports bound once: the signatures the web-method and job layers call. */
 export function createAudienceService(ports: AudiencePorts): {
   estimateAudience(input: EstimateAudienceInput): Promise<AudienceEstimate>;
-  streamAudience(input: StreamAudienceInput): AsyncGenerator<AudiencePage>;
+  streamAudience<F extends DriverField = DriverField>(input: StreamAudienceInput<F>): AsyncGenerator<AudiencePage<AudienceDriver<F>>>;
 } {
   return {
     estimateAudience: (input) => estimateAudience(ports, input),
-    streamAudience: (input) => streamAudience(ports, input),
+    streamAudience: <F extends DriverField = DriverField>(input: StreamAudienceInput<F>) => streamAudience(ports, input),
   };
 }

@@ -15,5 +15,5 @@ export {
   type PerChannel,
   type StreamAudienceInput,
 } from './evaluate';
-export type { AudienceDriver, AudiencePorts, DriverPageRequest, DriverQuery, DriverSource, SavedSearchSource, StoredSavedSearch } from './ports';
+export type { AudienceDriver, AudiencePorts, DriverField, DriverPageRequest, DriverQuery, DriverSource, SavedSearchSource, StoredSavedSearch } from './ports';
 export { reachabilityOf, reachableCondition, REACHABILITY_FIELDS, type Reachability } from './reachability';

@@ -78,25 +78,25 @@ export interface CampaignCaps {
 /** The SMSOptOuts fields the engine reads. */
 export type OptOutRecord = Pick<SMSOptOut, 'phone_number' | 'carrier_dot' | 'opted_out_at' | 'resubscribed' | 'resubscribed_at'>;
 
-export type DecisionDriver = Pick<
-  DriverProfile,
-  | '_id'
-  | 'carrier_dot'
-  | 'phone'
-  | 'phone_valid'
-  | 'phone_line_type'
-  | 'email'
-  | 'email_valid'
-  | 'home_state'
-  | 'home_time_zone'
-  | 'sms_consent'
-  | 'email_consent'
-  | 'voice_consent'
-  | 'sms_opted_out_at'
-  | 'email_suppressed_reason'
-  | 'last_sms_at'
-  | 'last_voicemail_at'
->;
+export const DECISION_DRIVER_FIELDS = [
+  'carrier_dot',
+  'phone',
+  'phone_valid',
+  'phone_line_type',
+  'email',
+  'email_valid',
+  'home_state',
+  'home_time_zone',
+  'sms_consent',
+  'email_consent',
+  'voice_consent',
+  'sms_opted_out_at',
+  'email_suppressed_reason',
+  'last_sms_at',
+  'last_voicemail_at',
+] as const satisfies readonly (keyof DriverProfile)[];
+
+export type DecisionDriver = Pick<DriverProfile, '_id' | (typeof DECISION_DRIVER_FIELDS)[number]>;
 
 export type DecisionCarrier = Pick<Carrier, 'carrier_dot' | 'name' | 'active' | 'sms_daily_cap_per_driver'>;
 

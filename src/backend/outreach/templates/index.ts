@@ -11,6 +11,7 @@ export {
 export { renderTemplate, compileTemplate, resolveVariableValue, escapeHtml, escapeValue, singleLine, type RenderTemplateInput, type RenderResult, type CompiledTemplate } from './render';
 export {
   templateValuesFor,
+  TEMPLATE_DRIVER_FIELDS,
   formatPayRange,
   formatPhone,
   formatMoney,

@@ -8,7 +8,9 @@ import type { PayType, RouteType } from '../../collections/vocabulary';
 import type { TemplateValues } from '../variables';
 import { assertNever } from './parse';
 
-export type TemplateDriver = Pick<DriverProfile, 'first_name' | 'last_name' | 'cdl_class' | 'years_experience' | 'home_city' | 'home_state'>;
+/** The driver fields template values are made of. */
+export const TEMPLATE_DRIVER_FIELDS = ['first_name', 'last_name', 'cdl_class', 'years_experience', 'home_city', 'home_state'] as const satisfies readonly (keyof DriverProfile)[];
+export type TemplateDriver = Pick<DriverProfile, (typeof TEMPLATE_DRIVER_FIELDS)[number]>;
 export type TemplateRecruiter = Pick<RecruiterProfile, 'first_name' | 'last_name' | 'phone' | 'email'>;
 export type TemplateCarrier = Pick<Carrier, 'name' | 'main_phone' | 'website_url'>;
 export type TemplateJob = Pick<JobPosting, 'job_title' | 'route_type' | 'home_time' | 'compensation' | 'location'>;
