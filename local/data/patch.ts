@@ -13,12 +13,12 @@ import { runAs, type Engine } from './engine';
 import { errors, WixDataBulkItemError, WixDataError } from './errors';
 import { acceptItem } from './hooks';
 import { matches, type Cond } from './filter';
-import { checkPermission } from './permissions';
-import { replaceExisting } from './prepare';
-import { cloneItem, type Item } from './values';
+import { checkPermission, isPrivileged } from './permissions';
+import { inPlacePatchOf, type Modification } from './patchInPlace';
+import { MAX_ITEM_BYTES, replaceExisting } from './prepare';
+import { cloneItem, encode, type Item } from './values';
 import { guarded } from './ops';
 
-type Modification = { readonly kind: 'set'; readonly field: string; readonly value: unknown } | { readonly kind: 'remove'; readonly field: string } | { readonly kind: 'increment'; readonly field: string; readonly by: number };
 
 function applyTo(item: Item, mods: readonly Modification[]): Item {
   const out: Item = { ...item };
@@ -151,9 +151,21 @@ export class BulkPatchBuilder extends ModificationsBuilder {
         const err = e instanceof WixDataError ? e : new WixDataError('WDE0053', e instanceof Error ? e.message : String(e));
         result.errors.push(new WixDataBulkItemError(err, index, { _id: itemId }));
       };
+      // 0. Items nobody sees (no update hooks, no condition, nothing permissions depend on) are patched inside SQLite.
+      const unseen = !condition && (options.suppressHooks || !(hooksOn || engine.hooks.has(collectionId, 'afterUpdate'))) && (!config?.permissions || isPrivileged(call));
+      const inPlace = unseen ? inPlacePatchOf(mods, MAX_ITEM_BYTES) : null;
+      /** Updated items by their index in `itemIds` (the result lists them in that order). */
+      const updated: [number, string][] = [];
+      let pending: readonly (readonly [number, string])[] = [...itemIds.entries()];
+      if (inPlace) {
+        const patched = engine.write(info, () => store.patchInPlace(itemIds, inPlace, encode(new Date(engine.now()))));
+        for (const [index, itemId] of pending) if (patched.has(itemId)) updated.push([index, itemId]);
+        // Missing items and items too large for the SQL path go on below (an error, or the JS merge).
+        pending = pending.filter(([, itemId]) => !patched.has(itemId));
+      }
       // 1. per item: permission, condition, beforeUpdate on the merged item.
       const planned: { index: number; itemId: string; existing: Item; merged: Item; draft: Item }[] = [];
-      for (const [index, itemId] of itemIds.entries()) {
+      for (const [index, itemId] of pending) {
         try {
           const existing = store.get(itemId);
           if (!existing) throw errors.notFound(itemId, collectionId);
@@ -187,10 +199,12 @@ export class BulkPatchBuilder extends ModificationsBuilder {
       for (const [i, item] of saved.entries()) {
         const p = planned[i];
         if (!item || !p) continue;
-        result.updated += 1;
-        result.updatedItemIds.push(p.itemId);
+        updated.push([p.index, p.itemId]);
         if (!options.suppressHooks && engine.hooks.has(collectionId, 'afterUpdate')) await engine.hooks.run(collectionId, 'afterUpdate', item, engine.hookContext(collectionId, call, p.existing), acceptItem);
       }
+      updated.sort((x, y) => x[0] - y[0]);
+      result.updated = updated.length;
+      result.updatedItemIds = updated.map(([, itemId]) => itemId);
       result.errors.sort((x, y) => x.originalIndex - y.originalIndex);
       result.skipped = itemIds.length - result.errors.length - result.updated;
       return result;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { EmulatedCollectionConfig } from './types';
 import { matches, type Cond } from './filter';
 import { isSqlField, orderBy, translate, typeExprOf, valueExpr, type FieldInfo } from './sql';
+import { inPlaceExpression, type InPlacePatch } from './patchInPlace';
 import { compareValues, decode, getPath, isPlainObject, type Item } from './values';
 
 export type Db = Database.Database;
@@ -193,6 +194,23 @@ export class CollectionStore implements FieldInfo {
     this.noteArraysOf(item, json);
     this.changesSinceAnalyze += 1;
     return this.stmts.update.run(json, id).changes > 0;
+  }
+
+  /**
+   * Applies `steps` (then a new `_updatedDate`) to the listed stored items inside SQLite, one
+   * statement for all of them, without reading them out; items over `maxStoredBytes` (JSONB) are left
+   * alone. Returns the ids patched; the rest are missing or too large for this path.
+   */
+  patchInPlace(ids: readonly string[], plan: InPlacePatch, updatedDateJson: string): Set<string> {
+    const eligible = this.db
+      .prepare<[string, number], { _id: string }>(`SELECT _id FROM ${this.table} WHERE _id IN (SELECT value FROM json_each(?)) AND octet_length(data) <= ?`)
+      .all(JSON.stringify([...new Set(ids)]), plan.maxStoredBytes)
+      .map((r) => r._id);
+    if (eligible.length === 0) return new Set();
+    const { sql, params } = inPlaceExpression(plan.steps, updatedDateJson);
+    this.db.prepare(`UPDATE ${this.table} SET data = ${sql} WHERE _id IN (SELECT value FROM json_each(?))`).run(...params, JSON.stringify(eligible));
+    this.changesSinceAnalyze += eligible.length;
+    return new Set(eligible);
   }
 
   remove(id: string): boolean {
