@@ -93,7 +93,7 @@ async function openMeasured(dir: string, placement: 'process' | 'inline'): Promi
   if (placement === 'inline') {
     const local = createDataEmulator({ dataDir: dir, collections: emulatedCollectionConfigs(), strictCollections: true, now: clock.now, hooks });
     install(local.items);
-    return { items: local.items, stats: async () => local.stats(), resetStats: async () => local.resetStats(), close: async () => local.close() };
+    return { items: local.items, stats: async () => local.stats(), resetStats: async () => local.resetStats(), cpuMicros: async () => null, close: async () => local.close() };
   }
   const remote = await createRemoteDataEmulator({ dataDir: dir, collections: emulatedCollectionConfigs(), strictCollections: true, hooksModule: require.resolve('../src/backend/data'), clock: { anchorMs: ANCHOR, wallStartMs: WALL_START }, placement: 'process' });
   install(remote.items);

@@ -41,6 +41,7 @@ import { runSmsScheduler, type SchedulerReport } from '../src/backend/sms/schedu
 import { createSMSCampaign, scheduleSMSCampaign } from '../src/backend/smsCampaignService.web';
 import { peakRssMb, sampleRss, writeResults } from './lib/results';
 import { startSimulatorProcess, type SimulatorProcess } from './lib/twilio-sim-process';
+import { cpuMicros } from './lib/sim-process';
 import { dataPlacement, JOB, openLocalStore, openMeasuredStore, requestFigures, round, siteClock, type BenchStore, type DataPlacement } from './lib/store';
 import { CONTAINER_CHILD_FLAG, containerFigures, hostExecArgv, insideBackendContainer, runInBackendContainer } from './lib/container';
 
@@ -122,11 +123,22 @@ async function bareLoop(client: TwilioClient, count: number, concurrency: number
     }
   };
   const start = performance.now();
+  const cpu = cpuMicros();
   const elu = performance.eventLoopUtilization();
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
   const ms = performance.now() - start;
   const active = performance.eventLoopUtilization(elu).active;
-  return { messages: count, failed, concurrency, ms: Math.round(ms), messagesPerSecond: Math.round(count / (ms / 1000)), threadUsPerMessage: round((active * 1000) / count), rssMb: mb(process.memoryUsage.rss()) };
+  return {
+    messages: count,
+    failed,
+    concurrency,
+    ms: Math.round(ms),
+    messagesPerSecond: Math.round(count / (ms / 1000)),
+    threadUsPerMessage: round((active * 1000) / count),
+    cpuUsPerMessage: round((cpuMicros() - cpu) / count),
+    simulatorCpuUsPerMessage: null,
+    rssMb: mb(process.memoryUsage.rss()),
+  };
 }
 
 interface BareFigures {
@@ -137,6 +149,10 @@ interface BareFigures {
   readonly messagesPerSecond: number;
   /** Event-loop active time per message: what one message costs the sending thread. */
   readonly threadUsPerMessage: number;
+  /** CPU time of the sending process per message (every thread: the garbage collector's helpers too). */
+  readonly cpuUsPerMessage: number;
+  /** CPU time of the simulator's process per message (measured by the parent; `null` inside the child). */
+  readonly simulatorCpuUsPerMessage: number | null;
   readonly rssMb: number;
 }
 
@@ -144,14 +160,16 @@ interface BareFigures {
 function bracketed(before: BareFigures, after: BareFigures): BareFigures & { readonly before: BareFigures; readonly after: BareFigures } {
   const messages = before.messages + after.messages;
   const ms = before.ms + after.ms;
-  const threadUs = before.threadUsPerMessage * before.messages + after.threadUsPerMessage * after.messages;
+  const weighted = (value: (f: BareFigures) => number): number => round((value(before) * before.messages + value(after) * after.messages) / Math.max(1, messages));
   return {
     messages,
     failed: before.failed + after.failed,
     concurrency: before.concurrency,
     ms,
     messagesPerSecond: Math.round(messages / (ms / 1000)),
-    threadUsPerMessage: round(threadUs / Math.max(1, messages)),
+    threadUsPerMessage: weighted((f) => f.threadUsPerMessage),
+    cpuUsPerMessage: weighted((f) => f.cpuUsPerMessage),
+    simulatorCpuUsPerMessage: weighted((f) => f.simulatorCpuUsPerMessage ?? 0),
     rssMb: Math.max(before.rssMb, after.rssMb),
     before,
     after,
@@ -162,9 +180,12 @@ function bracketed(before: BareFigures, after: BareFigures): BareFigures & { rea
  * The bare loop in its own process (the SDK alone, warmed by 200 sends first): its garbage and
  * connection pool stay out of the campaign process, whose peak RSS is a target.
  */
-function bareLoopInChild(baseUrl: string, count: number, concurrency: number): BareFigures {
-  const out = execFileSync(process.execPath, [...process.execArgv, __filename, '--bare-child', baseUrl, String(count), String(concurrency)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as BareFigures;
+async function bareLoopInChild(sim: SimulatorProcess, count: number, concurrency: number): Promise<BareFigures> {
+  const simCpu = (await sim.stats()).cpuUs;
+  const out = execFileSync(process.execPath, [...process.execArgv, __filename, '--bare-child', sim.baseUrl, String(count), String(concurrency)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const figures = JSON.parse(out.trim().split('\n').pop() ?? '{}') as BareFigures;
+  // The simulator's CPU from the child's start to its end: the 200 warm-up sends and the child's start-up included.
+  return { ...figures, simulatorCpuUsPerMessage: round(((await sim.stats()).cpuUs - simCpu) / Math.max(1, count)) };
 }
 
 interface CampaignRun {
@@ -173,7 +194,7 @@ interface CampaignRun {
   readonly peakHeap: Record<string, number>;
 }
 
-async function campaign(emulator: BenchStore, client: TwilioClient, recruiter: LocalMember, concurrency: number): Promise<CampaignRun> {
+async function campaign(emulator: BenchStore, sim: SimulatorProcess, client: TwilioClient, recruiter: LocalMember, concurrency: number): Promise<CampaignRun> {
   const asRecruiter = <T>(fn: () => Promise<T>): Promise<T> => runInCall({ identity: { memberId: recruiter._id, roles: recruiter.roles }, elevated: false, kind: 'webMethod', deadline: null }, fn);
   await emulator.resetStats();
   // The highest rate limit a campaign may have (10,000/s): the bench measures the sender, not the pacer.
@@ -198,6 +219,7 @@ async function campaign(emulator: BenchStore, client: TwilioClient, recruiter: L
   await emulator.resetStats();
   let report: SchedulerReport | null = null;
   let error: string | null = null;
+  const cpuBefore = { sender: cpuMicros(), dataLayer: await emulator.cpuMicros(), simulator: (await sim.stats()).cpuUs };
   const start = performance.now();
   const elu = performance.eventLoopUtilization();
   try {
@@ -207,9 +229,13 @@ async function campaign(emulator: BenchStore, client: TwilioClient, recruiter: L
   }
   const sendMs = performance.now() - start;
   const threadActiveMs = performance.eventLoopUtilization(elu).active;
+  const senderCpu = cpuMicros() - cpuBefore.sender;
+  const dataLayerCpu = await emulator.cpuMicros();
+  const simulatorCpu = (await sim.stats()).cpuUs - cpuBefore.simulator;
   const sendStats = await emulator.stats();
   const slice = report?.campaigns[0];
   const sent = slice?.sent ?? 0;
+  const perMessage = (us: number): number => (sent === 0 ? 0 : round(us / sent));
   const records = sent + (slice?.failed ?? 0) + (slice?.held ?? 0) + (slice?.blocked ?? 0);
 
   // Let the simulator finish its status machine (sent after 1 s, DLR after 2–8 s), then reconcile.
@@ -245,10 +271,29 @@ async function campaign(emulator: BenchStore, client: TwilioClient, recruiter: L
       sendMs: Math.round(sendMs),
       messagesPerSecond: Math.round(sent / (sendMs / 1000)),
       threadUsPerMessage: sent === 0 ? 0 : round((threadActiveMs * 1000) / sent),
+      cpuUsPerMessage: perMessage(senderCpu),
+      dataLayerCpuUsPerMessage: dataLayerCpu === null || cpuBefore.dataLayer === null ? null : perMessage(dataLayerCpu - cpuBefore.dataLayer),
+      simulatorCpuUsPerMessage: perMessage(simulatorCpu),
       dataRequests: requestFigures(sendStats, sent),
       reconcile,
       strictQuotaErrors: quotaErrors,
     },
+  };
+}
+
+/**
+ * CPU per message of every process in each run: the two runs share a machine of 2 cores with the
+ * simulator, and the campaign with the data layer too (on Wix, Wix Data's CPU is not the site's).
+ */
+function cpuFigures(campaignFigures: Record<string, unknown>, bare: BareFigures): Record<string, unknown> {
+  const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+  const campaignRun = { sender: num(campaignFigures['cpuUsPerMessage']), dataLayer: campaignFigures['dataLayerCpuUsPerMessage'] ?? null, simulator: num(campaignFigures['simulatorCpuUsPerMessage']) };
+  const bareRun = { sender: bare.cpuUsPerMessage, simulator: bare.simulatorCpuUsPerMessage ?? 0 };
+  return {
+    campaign: { ...campaignRun, machine: round(campaignRun.sender + num(campaignRun.dataLayer) + campaignRun.simulator) },
+    bareLoop: { ...bareRun, machine: round(bareRun.sender + bareRun.simulator) },
+    // Bare ÷ campaign sender CPU: what the campaign's own work adds to each SDK call, whatever the load beside it.
+    senderBareVsCampaign: campaignRun.sender === 0 ? 0 : round(bareRun.sender / campaignRun.sender, 3),
   };
 }
 
@@ -280,17 +325,17 @@ export async function run(options: RunOptions = {}): Promise<Record<string, unkn
 
     // The bare loop brackets the campaign (half before, half after): a 2-core machine's speed drifts
     // within a run, and both halves together see the same drift the campaign saw.
-    const bareBefore = bareLoopInChild(sim.baseUrl, Math.ceil(bareCount / 2), concurrency);
+    const bareBefore = await bareLoopInChild(sim, Math.ceil(bareCount / 2), concurrency);
     await sim.reset();
     // Warm this process's connection pool and the SDK's code paths as the bare loop's process did.
     await bareLoop(client, 200, concurrency);
     await sim.reset();
 
-    const result = await campaign(emulator, client, recruiter, concurrency);
+    const result = await campaign(emulator, sim, client, recruiter, concurrency);
     const simStats = await sim.stats();
     await emulator.close();
     await sim.reset();
-    const bare = bracketed(bareBefore, bareLoopInChild(sim.baseUrl, Math.floor(bareCount / 2), concurrency));
+    const bare = bracketed(bareBefore, await bareLoopInChild(sim, Math.floor(bareCount / 2), concurrency));
     const c = result.figures;
     const campaignRate = typeof c['messagesPerSecond'] === 'number' ? c['messagesPerSecond'] : 0;
     const bareRate = typeof bare['messagesPerSecond'] === 'number' ? bare['messagesPerSecond'] : 0;
@@ -308,6 +353,7 @@ export async function run(options: RunOptions = {}): Promise<Record<string, unkn
       bareLoop: bare,
       campaign: c,
       rss: { afterSetupMb: rssAfterSetupMb, bareLoopProcessMb: bare.rssMb, peakDuringCampaignMb: result.peakRssMb, peakHeapDuringCampaign: result.peakHeap, processMaxRssMb: peakRssMb() },
+      cpuUsPerMessage: cpuFigures(c, bare),
       targets: {
         campaignVsBare: { value: bareRate === 0 ? 0 : round(campaignRate / bareRate, 3), target: 0.7, met: bareRate > 0 && campaignRate / bareRate >= 0.7 },
         campaignMessagesPerSecond: { value: campaignRate, target: 1500, met: campaignRate >= 1500 },

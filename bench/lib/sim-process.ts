@@ -13,8 +13,8 @@ export interface SimProcess<S> {
   readonly baseUrl: string;
   /** Forgets every message. */
   reset(): Promise<void>;
-  /** The simulator's own figures (messages stored, …) and its RSS. */
-  stats(): Promise<S & { readonly rssMb: number }>;
+  /** The simulator's own figures (messages stored, …), its RSS and the CPU time (µs) its process has used. */
+  stats(): Promise<S & { readonly rssMb: number; readonly cpuUs: number }>;
   stop(): Promise<void>;
 }
 
@@ -51,7 +51,7 @@ export function startSimProcess<O, S>(file: string, options: O): Promise<SimProc
           reset: async () => void (await call('reset')),
           stats: async () => {
             const r = await call('stats');
-            return ('id' in r ? (r.stats ?? {}) : {}) as S & { rssMb: number };
+            return ('id' in r ? (r.stats ?? {}) : {}) as S & { rssMb: number; cpuUs: number };
           },
           stop: async () => {
             child.removeAllListeners('exit');
@@ -68,6 +68,12 @@ export function startSimProcess<O, S>(file: string, options: O): Promise<SimProc
   });
 }
 
+/** CPU time (µs, user + system, every thread) this process has used. */
+export function cpuMicros(): number {
+  const used = process.cpuUsage();
+  return used.user + used.system;
+}
+
 /** In `file`'s child process only: starts the simulator and serves the parent's requests. */
 export function serveSimProcess<O, S extends Record<string, number>>(start: (options: O) => Promise<SimChild<S>>): void {
   if (process.argv[2] !== CHILD_FLAG) return;
@@ -81,7 +87,7 @@ export function serveSimProcess<O, S extends Record<string, number>>(start: (opt
             process.send?.({ id: raw.id });
             return;
           case 'stats':
-            process.send?.({ id: raw.id, stats: { ...sim.stats(), rssMb: Math.round(process.memoryUsage.rss() / 1048576) } });
+            process.send?.({ id: raw.id, stats: { ...sim.stats(), rssMb: Math.round(process.memoryUsage.rss() / 1048576), cpuUs: cpuMicros() } });
             return;
           case 'stop':
             await sim.stop();

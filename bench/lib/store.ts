@@ -40,6 +40,8 @@ export interface BenchStore {
   readonly items: EmulatedItems;
   stats(): Promise<DataRequestStats>;
   resetStats(): Promise<void>;
+  /** CPU time (µs) the data layer has used, when it runs in a process of its own; `null` otherwise. */
+  cpuMicros(): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -61,7 +63,7 @@ export async function openMeasuredStore(options: { dir: string; strict: boolean;
   const { dir, strict, members, placement, clock } = options;
   if (placement === 'inline') {
     const local = openLocalStore(dir, strict, members, clock);
-    return { items: local.items, stats: async () => local.stats(), resetStats: async () => local.resetStats(), close: async () => local.close() };
+    return { items: local.items, stats: async () => local.stats(), resetStats: async () => local.resetStats(), cpuMicros: async () => null, close: async () => local.close() };
   }
   const remote = await createRemoteDataEmulator({
     dataDir: dir,

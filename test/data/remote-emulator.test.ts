@@ -51,6 +51,10 @@ describe('data emulator in a worker thread', () => {
     });
   });
 
+  test('a thread does not tell its CPU time apart from its process: none is reported', async () => {
+    expect(await remote.cpuMicros()).toBeNull();
+  });
+
   describe('errors', () => {
     test('a WixDataError crosses with its class, code and exact message', async () => {
       const cases = (items: LocalDataEmulator['items']): Promise<unknown>[] => [
@@ -271,6 +275,12 @@ describe('data emulator in a child process', () => {
       });
       expect(() => em.items.query('T').explainPlan()).toThrow(/thread, not in a process/);
       expect((await em.stats()).writes).toBeGreaterThanOrEqual(2);
+      // The data process's own CPU time: it grows with the work it serves.
+      const cpuBefore = await em.cpuMicros();
+      await runInCall(ADMIN_JOB, () => em.items.bulkInsert('T', Array.from({ length: 1000 }, (_, n) => ({ _id: `cpu${n}`, n, blob: 'x'.repeat(500) }))));
+      const cpuAfter = await em.cpuMicros();
+      expect(cpuBefore).toBeGreaterThan(0);
+      expect(cpuAfter).toBeGreaterThan(cpuBefore ?? Number.POSITIVE_INFINITY);
     } finally {
       await em.close();
       rmSync(dir, { recursive: true, force: true });

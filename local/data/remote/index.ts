@@ -40,6 +40,11 @@ export interface RemoteDataEmulator {
   readonly items: EmulatedItems;
   stats(): Promise<DataRequestStats>;
   resetStats(): Promise<void>;
+  /**
+   * CPU time (µs, user + system) the data server has used since it started: in the process placement
+   * only (a thread's CPU is not told apart from its process's), `null` otherwise.
+   */
+  cpuMicros(): Promise<number | null>;
   /** Closes the store (after every request sent before) and terminates the worker. */
   close(): Promise<void>;
 }
@@ -138,6 +143,11 @@ export async function createRemoteDataEmulator(options: RemoteDataEmulatorOption
     },
     resetStats: async () => {
       unwrap(await channel.request({ kind: 'resetStats' }));
+    },
+    cpuMicros: async () => {
+      if (inProcess) return null;
+      const value = unwrap(await channel.request({ kind: 'cpu' }));
+      return value.t === 'value' && typeof value.v === 'number' ? value.v : null;
     },
     close: () => {
       closing ??= (async () => {

@@ -106,7 +106,7 @@ export type Request = RequestBase &
     | { readonly kind: 'method'; readonly target: BuilderSpec; readonly name: string; readonly args: WireArgs; readonly call: CallContext }
     | { readonly kind: 'prop'; readonly target: BuilderSpec; readonly name: string }
     | { readonly kind: 'page'; readonly handle: number; readonly name: string; readonly call: CallContext }
-    | { readonly kind: 'stats' | 'resetStats' | 'close' }
+    | { readonly kind: 'stats' | 'resetStats' | 'close' | 'cpu' }
     /** Only hands over `release`; not answered. */
     | { readonly kind: 'release' }
   );

@@ -108,6 +108,11 @@ async function main(port: Link, init: WorkerInit): Promise<void> {
         return emulator.stats();
       case 'resetStats':
         return emulator.resetStats();
+      case 'cpu': {
+        // The CPU time this process has used (the whole process: meaningful in the process placement).
+        const used = process.cpuUsage();
+        return used.user + used.system;
+      }
       case 'close':
         return emulator.close();
       case 'release':
