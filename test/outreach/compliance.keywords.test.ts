@@ -151,4 +151,29 @@ describe('ensureSenderIdentification', () => {
   it('matches whole words only', () => {
     expect(ensureSenderIdentification('Hi from ACME Freightways', 'ACME Freight')).toBe('Hi from ACME Freightways - ACME Freight');
   });
+  it('a name written as it is (the fast path) decides exactly as the whole-word comparison, also next to accents, marks and ligatures', () => {
+    // The rule written out plainly: case, punctuation and NFKC forms ignored, whole words.
+    const comparable = (text: string): string => text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const expected = (body: string, carrierName: string): string => {
+      const wanted = comparable(carrierName.trim());
+      if (wanted.length === 0 || ` ${comparable(body)} `.includes(` ${wanted} `)) return body;
+      const trimmed = body.trimEnd();
+      return trimmed.length === 0 ? carrierName.trim() : `${trimmed} - ${carrierName.trim()}`;
+    };
+    const names = ['ACME Freight', 'A&B Trucking', 'Lone-Star, Inc.', 'Zoë Haulers', '--', 'X'];
+    const pieces = ['ACME Freight', 'acme freight', 'A&B Trucking', 'Lone-Star, Inc.', 'Zoë Haulers', 'X', 'e\u0301', '\u0301', 'ﬁ', ' ', ', ', '-', 'Hi', 'ways', '9', '.', '!', 'é', '(', ')'];
+    let state = 7;
+    const next = (n: number): number => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state % n;
+    };
+    let verbatim = 0;
+    for (let i = 0; i < 4000; i += 1) {
+      const carrierName = names[next(names.length)] ?? 'X';
+      const body = Array.from({ length: 1 + next(6) }, () => pieces[next(pieces.length)] ?? '').join('');
+      if (body.includes(carrierName)) verbatim += 1;
+      expect([body, carrierName, ensureSenderIdentification(body, carrierName)]).toEqual([body, carrierName, expected(body, carrierName)]);
+    }
+    expect(verbatim).toBeGreaterThan(500);
+  });
 });

@@ -39,17 +39,21 @@ export function mergeProviderState(message: SMSMessage, p: Pick<ProviderMessage,
   if (!advances && !sidNew && !priceNew) return null;
   const status: SmsMessageStatus = advances && next ? next : message.status;
   const failed = status === 'failed' || status === 'undelivered';
-  return {
-    ...message,
-    twilio_sid: p.sid,
-    status,
-    ...(priceNew ? { cost: p.price } : {}),
-    ...(p.segments !== null ? { segments: p.segments } : {}),
-    ...(advances && failed ? { error_code: p.errorCode !== null ? String(p.errorCode) : (message.error_code ?? null), error_message: p.errorMessage ?? message.error_message ?? null } : {}),
-    ...(advances && (status === 'sent' || status === 'queued') && !message.sent_at ? { sent_at: at } : {}),
-    ...(advances && status === 'delivered' ? { delivered_at: at, sent_at: message.sent_at ?? at } : {}),
-    status_updated_at: advances ? at : (message.status_updated_at ?? at),
-  };
+  // One copy, then the changed fields in a fixed order (the stored key order stays the same).
+  const out: SMSMessage = { ...message, twilio_sid: p.sid, status };
+  if (priceNew) out.cost = p.price;
+  if (p.segments !== null) out.segments = p.segments;
+  if (advances && failed) {
+    out.error_code = p.errorCode !== null ? String(p.errorCode) : (message.error_code ?? null);
+    out.error_message = p.errorMessage ?? message.error_message ?? null;
+  }
+  if (advances && (status === 'sent' || status === 'queued') && !message.sent_at) out.sent_at = at;
+  if (advances && status === 'delivered') {
+    out.delivered_at = at;
+    out.sent_at = message.sent_at ?? at;
+  }
+  out.status_updated_at = advances ? at : (message.status_updated_at ?? at);
+  return out;
 }
 
 export const PAUSED_RULE = 'campaign.paused';
@@ -58,9 +62,12 @@ export const PAUSED_RULE = 'campaign.paused';
 export function applyDelivery(message: SMSMessage, delivery: Delivery, at: Date): SMSMessage {
   switch (delivery.outcome) {
     case 'sent': {
-      const merged = mergeProviderState({ ...message, status: 'sending' }, delivery.message, at) ?? message;
-      const status = merged.status === 'sending' ? 'queued' : merged.status;
-      return { ...merged, status, attempts: (message.attempts ?? 0) + delivery.attempts, sent_at: merged.sent_at ?? at };
+      // A wave's records are stored `sending`; the merge works on a copy of its own either way.
+      const merged = mergeProviderState(message.status === 'sending' ? message : { ...message, status: 'sending' }, delivery.message, at) ?? { ...message };
+      if (merged.status === 'sending') merged.status = 'queued';
+      merged.attempts = (message.attempts ?? 0) + delivery.attempts;
+      merged.sent_at = merged.sent_at ?? at;
+      return merged;
     }
     case 'unsent':
       // Paused before its provider call: held for the resume, which decides it again.

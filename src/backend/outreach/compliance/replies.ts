@@ -36,12 +36,31 @@ function comparable(text: string): string {
     .trim();
 }
 
+const ASCII_PRINTABLE = /^[\x20-\x7e]+$/;
+const ASCII_WORD_CHAR = /[A-Za-z0-9]/;
+
+/**
+ * True when `body` holds the ASCII `name` as it is, between ASCII non-word characters or the ends:
+ * then the whole-word comparison below holds as well (nothing next to an ASCII boundary changes
+ * under NFKC or case folding), and the common case (the template names the carrier) costs no copies.
+ * False says nothing: the full comparison decides.
+ */
+function namesVerbatim(body: string, name: string): boolean {
+  if (!ASCII_PRINTABLE.test(name) || !ASCII_WORD_CHAR.test(name)) return false;
+  const boundary = (at: number): boolean => at < 0 || at >= body.length || /[\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]/.test(body.charAt(at));
+  for (let at = body.indexOf(name); at !== -1; at = body.indexOf(name, at + 1)) {
+    if (boundary(at - 1) && boundary(at + name.length)) return true;
+  }
+  return false;
+}
+
 /**
  * Appends the carrier name to an SMS body that does not already name it (case and punctuation
  * ignored, whole words): "Hi John, new lanes open" → "Hi John, new lanes open - Lone Star Freight Lines".
  */
 export function ensureSenderIdentification(body: string, carrierName: string): string {
   const name = carrierName.trim();
+  if (namesVerbatim(body, name)) return body;
   const wanted = comparable(name);
   if (wanted.length === 0) return body;
   if (` ${comparable(body)} `.includes(` ${wanted} `)) return body;
