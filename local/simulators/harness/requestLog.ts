@@ -158,32 +158,68 @@ function redactJsonValue(value: unknown): unknown {
   return value;
 }
 
+/** The parts of an entry made only when the log is read (redaction and preview cost every request otherwise). */
+type EntryDetail = Pick<RequestLogEntry, 'headers' | 'bodyPreview'>;
+
+/** A recorded request: what the filters read, and its detail once someone read the entry. */
+interface Recorded {
+  readonly base: Omit<RequestLogEntry, keyof EntryDetail>;
+  readonly detail: () => EntryDetail;
+  full: RequestLogEntry | null;
+}
+
 export class RequestLog {
-  readonly #buffer: RingBuffer<RequestLogEntry>;
+  readonly #buffer: RingBuffer<Recorded>;
   #seq = 0;
 
   constructor(capacity = 500) {
-    this.#buffer = new RingBuffer<RequestLogEntry>(capacity);
+    this.#buffer = new RingBuffer<Recorded>(capacity);
   }
 
   record(entry: Omit<RequestLogEntry, 'seq'>): RequestLogEntry {
+    const { headers, bodyPreview, ...base } = entry;
+    return this.#entry(this.#push(base, () => ({ headers, bodyPreview })));
+  }
+
+  /**
+   * Records a request whose headers and body preview are made by `detail` when the entry is first
+   * read (it holds the raw request until then, inside this process only; the log shows only what
+   * `detail` makes).
+   */
+  recordLazily(base: Omit<RequestLogEntry, 'seq' | keyof EntryDetail>, detail: () => EntryDetail): void {
+    this.#push(base, detail);
+  }
+
+  #push(base: Omit<RequestLogEntry, 'seq' | keyof EntryDetail>, detail: () => EntryDetail): Recorded {
     this.#seq += 1;
-    const full: RequestLogEntry = { ...entry, seq: this.#seq };
-    this.#buffer.push(full);
-    return full;
+    const recorded: Recorded = { base: { ...base, seq: this.#seq }, detail, full: null };
+    this.#buffer.push(recorded);
+    return recorded;
+  }
+
+  #entry(r: Recorded): RequestLogEntry {
+    if (r.full === null) {
+      const { seq, ...rest } = r.base;
+      const { headers, bodyPreview } = r.detail();
+      r.full = { at: rest.at, method: rest.method, path: rest.path, query: rest.query, headers, bodyPreview, bodyBytes: rest.bodyBytes, status: rest.status, route: rest.route, seq };
+    }
+    return r.full;
   }
 
   /** Oldest first, filtered. */
   entries(query: RequestLogQuery = {}): RequestLogEntry[] {
-    return this.#buffer.toArray().filter((e) => {
-      if (query.method !== undefined && e.method !== query.method.toUpperCase()) return false;
-      if (query.status !== undefined && e.status !== query.status) return false;
-      if (query.sinceSeq !== undefined && e.seq <= query.sinceSeq) return false;
-      if (query.path !== undefined) {
-        if (typeof query.path === 'string' ? e.path !== query.path : !query.path.test(e.path)) return false;
-      }
-      return true;
-    });
+    return this.#buffer
+      .toArray()
+      .filter(({ base: e }) => {
+        if (query.method !== undefined && e.method !== query.method.toUpperCase()) return false;
+        if (query.status !== undefined && e.status !== query.status) return false;
+        if (query.sinceSeq !== undefined && e.seq <= query.sinceSeq) return false;
+        if (query.path !== undefined) {
+          if (typeof query.path === 'string' ? e.path !== query.path : !query.path.test(e.path)) return false;
+        }
+        return true;
+      })
+      .map((r) => this.#entry(r));
   }
 
   last(query: RequestLogQuery = {}): RequestLogEntry | undefined {

@@ -141,17 +141,11 @@ export class SimServer {
       }
     }
     if (!this.#skipLog(parsed.pathname)) {
-      this.log.record({
-        at: receivedAt,
-        method,
-        path: parsed.pathname,
-        query: parsed.search,
+      const previewBytes = this.#previewBytes;
+      this.log.recordLazily({ at: receivedAt, method, path: parsed.pathname, query: parsed.search, bodyBytes: raw.length, status: response.status, route }, () => ({
         headers: redactHeaders(headers),
-        bodyPreview: previewBody(raw, headers['content-type'] ?? '', this.#previewBytes),
-        bodyBytes: raw.length,
-        status: response.status,
-        route,
-      });
+        bodyPreview: previewBody(raw, headers['content-type'] ?? '', previewBytes),
+      }));
     }
     return response;
   }

@@ -5,9 +5,18 @@
  */
 import { TWILIO_API_VERSION, type MessageDirection, type MessageStatus, type StoredMessage } from './model';
 
+/** Recently formatted instants: a message's dates are mostly one instant, rendered on every read. */
+const rfc2822ByMs = new Map<number, string>();
+
 /** `Thu, 24 Aug 2023 05:01:45 +0000`. */
 export function rfc2822(ms: number): string {
-  return new Date(ms).toUTCString().replace(/GMT$/, '+0000');
+  let text = rfc2822ByMs.get(ms);
+  if (text === undefined) {
+    if (rfc2822ByMs.size >= 1024) rfc2822ByMs.clear();
+    text = new Date(ms).toUTCString().replace(/GMT$/, '+0000');
+    rfc2822ByMs.set(ms, text);
+  }
+  return text;
 }
 
 export function messagesPath(accountSid: string): string {
