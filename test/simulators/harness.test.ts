@@ -133,6 +133,22 @@ describe('request log', () => {
     expect(ring.toArray()).toEqual([2, 3]);
     expect(redactHeaders({ Cookie: 'a', Accept: ['x', 'y'] })).toEqual({ cookie: '[redacted]', accept: 'x, y' });
   });
+
+  it('makes a lazily recorded entry\'s detail once, when the entry is first read, and filters without it', () => {
+    const log = new RequestLog(10);
+    let made = 0;
+    const detail = (): { headers: Record<string, string>; bodyPreview: string } => ((made += 1), { headers: { authorization: '[redacted]' }, bodyPreview: 'To=+1555' });
+    log.recordLazily({ at: 1, method: 'POST', path: '/a', query: '', bodyBytes: 8, status: 201, route: 'create' }, detail);
+    log.recordLazily({ at: 2, method: 'GET', path: '/b', query: '?x', bodyBytes: 0, status: 200, route: null }, detail);
+    expect(log.entries({ method: 'get' }).map((e) => e.path)).toEqual(['/b']);
+    expect(made).toBe(1);
+    expect(log.entries()).toEqual([
+      { at: 1, method: 'POST', path: '/a', query: '', headers: { authorization: '[redacted]' }, bodyPreview: 'To=+1555', bodyBytes: 8, status: 201, route: 'create', seq: 1 },
+      { at: 2, method: 'GET', path: '/b', query: '?x', headers: { authorization: '[redacted]' }, bodyPreview: 'To=+1555', bodyBytes: 0, status: 200, route: null, seq: 2 },
+    ]);
+    expect(log.entries()).toHaveLength(2);
+    expect(made).toBe(2);
+  });
 });
 
 describe('MagicTable', () => {
