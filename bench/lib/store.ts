@@ -3,7 +3,7 @@
  * data emulator, and where that emulator runs during the measured part.
  */
 import { createDataEmulator, type DataRequestStats, type EmulatedItems, type LocalDataEmulator } from '../../local/data';
-import { createRemoteDataEmulator } from '../../local/data/remote';
+import { createRemoteDataEmulator, type RemoteDataEmulator } from '../../local/data/remote';
 import { installRuntime, type CallContext, type LocalMember } from '../../local/runtime';
 import { emulatedCollectionConfigs } from '../../src/backend/collections/registry';
 import * as hooks from '../../src/backend/data';
@@ -36,14 +36,8 @@ export function dataPlacement(value: string | undefined): DataPlacement {
   return value === 'inline' || value === 'thread' ? value : 'process';
 }
 
-export interface BenchStore {
-  readonly items: EmulatedItems;
-  stats(): Promise<DataRequestStats>;
-  resetStats(): Promise<void>;
-  /** CPU time (µs) the data layer has used, when it runs in a process of its own; `null` otherwise. */
-  cpuMicros(): Promise<number | null>;
-  close(): Promise<void>;
-}
+/** The measured store: the remote emulator's surface, which the inline placement also gives (its `cpuMicros` is `null`). */
+export type BenchStore = RemoteDataEmulator;
 
 /** Installs the local host over `items` with these members, no secrets and the site clock. */
 export function installHost(items: EmulatedItems, members: readonly LocalMember[], clock: SiteClock): void {

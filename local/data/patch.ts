@@ -19,7 +19,6 @@ import { MAX_ITEM_BYTES, replaceExisting } from './prepare';
 import { cloneItem, encode, type Item } from './values';
 import { guarded } from './ops';
 
-
 function applyTo(item: Item, mods: readonly Modification[]): Item {
   const out: Item = { ...item };
   for (const m of mods) {

@@ -79,6 +79,7 @@ export class CollectionStore implements FieldInfo {
   private readonly stmts: {
     get: Database.Statement<[string], { data: string }>;
     getSystem: Database.Statement<[string], { system: string }>;
+    idsWithin: Database.Statement<[string, number], { _id: string }>;
     insert: Database.Statement<[string, string]>;
     update: Database.Statement<[string, string]>;
     remove: Database.Statement<[string]>;
@@ -104,6 +105,7 @@ export class CollectionStore implements FieldInfo {
     this.stmts = {
       get: db.prepare(`SELECT json(data) AS data FROM ${this.table} WHERE _id = ?`),
       getSystem: db.prepare(`SELECT json_extract(data, '$._createdDate', '$._owner') AS system FROM ${this.table} WHERE _id = ?`),
+      idsWithin: db.prepare(`SELECT _id FROM ${this.table} WHERE _id IN (SELECT value FROM json_each(?)) AND octet_length(data) <= ?`),
       insert: db.prepare(`INSERT INTO ${this.table} (_id, data) VALUES (?, jsonb(?))`),
       update: db.prepare(`UPDATE ${this.table} SET data = jsonb(?) WHERE _id = ?`),
       remove: db.prepare(`DELETE FROM ${this.table} WHERE _id = ?`),
@@ -202,10 +204,7 @@ export class CollectionStore implements FieldInfo {
    * alone. Returns the ids patched; the rest are missing or too large for this path.
    */
   patchInPlace(ids: readonly string[], plan: InPlacePatch, updatedDateJson: string): Set<string> {
-    const eligible = this.db
-      .prepare<[string, number], { _id: string }>(`SELECT _id FROM ${this.table} WHERE _id IN (SELECT value FROM json_each(?)) AND octet_length(data) <= ?`)
-      .all(JSON.stringify([...new Set(ids)]), plan.maxStoredBytes)
-      .map((r) => r._id);
+    const eligible = this.stmts.idsWithin.all(JSON.stringify([...new Set(ids)]), plan.maxStoredBytes).map((r) => r._id);
     if (eligible.length === 0) return new Set();
     const { sql, params } = inPlaceExpression(plan.steps, updatedDateJson);
     this.db.prepare(`UPDATE ${this.table} SET data = ${sql} WHERE _id IN (SELECT value FROM json_each(?))`).run(...params, JSON.stringify(eligible));

@@ -38,6 +38,7 @@ function comparable(text: string): string {
 
 const ASCII_PRINTABLE = /^[\x20-\x7e]+$/;
 const ASCII_WORD_CHAR = /[A-Za-z0-9]/;
+const ASCII_NON_WORD_CHAR = /[\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]/;
 
 /**
  * True when `body` holds the ASCII `name` as it is, between ASCII non-word characters or the ends:
@@ -47,7 +48,7 @@ const ASCII_WORD_CHAR = /[A-Za-z0-9]/;
  */
 function namesVerbatim(body: string, name: string): boolean {
   if (!ASCII_PRINTABLE.test(name) || !ASCII_WORD_CHAR.test(name)) return false;
-  const boundary = (at: number): boolean => at < 0 || at >= body.length || /[\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]/.test(body.charAt(at));
+  const boundary = (at: number): boolean => at < 0 || at >= body.length || ASCII_NON_WORD_CHAR.test(body.charAt(at));
   for (let at = body.indexOf(name); at !== -1; at = body.indexOf(name, at + 1)) {
     if (boundary(at - 1) && boundary(at + name.length)) return true;
   }
