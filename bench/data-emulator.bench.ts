@@ -1,6 +1,8 @@
 /**
  * Data emulator bench: bulkInsert 100K DriverProfiles-like items (100 bulk calls) into an on-disk
- * store, then an indexed filtered query page, an unindexed one, and a filtered count.
+ * store, then an indexed filtered query page, an unindexed one, and a filtered count; then the writes
+ * a campaign wave makes that change no indexed field (a `bulkPatch` of `last_sms_at` and a
+ * `bulkUpdate` of whole items, 1000 drivers a call, drivers in random order).
  * Run: `npx tsx bench/data-emulator.bench.ts` (figures → bench/results/data-emulator.json).
  */
 import { mulberry32 } from '../local/prng';
@@ -56,6 +58,45 @@ function openEmulator(): { em: ReturnType<typeof createDataEmulator>; dir: strin
 }
 
 /**
+ * 100 `bulkPatch` calls setting `last_sms_at` (in place) and 100 `bulkUpdate` calls changing `notes`
+ * (whole items read first, untimed), 1000 drivers each, drivers in a seeded random order: the wave
+ * writes whose cost indexes over the changed column used to multiply. Wall time and this process's
+ * CPU time (µs) per item.
+ */
+async function unindexedWaveWrites(items: ReturnType<typeof createDataEmulator>['items'], total: number): Promise<Record<string, unknown>> {
+  const r = mulberry32(7);
+  const ids = Array.from({ length: total }, (_, i) => `drv-${i}`);
+  for (let i = ids.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(r() * (i + 1));
+    [ids[i], ids[j]] = [ids[j] ?? '', ids[i] ?? ''];
+  }
+  const waves = Array.from({ length: Math.floor(total / 1000) }, (_, w) => ids.slice(w * 1000, (w + 1) * 1000));
+  const at = new Date(Date.UTC(2026, 10, 4, 21));
+  const patch = { ms: 0, cpuUs: 0 };
+  for (const wave of waves) {
+    const cpu = process.cpuUsage();
+    patch.ms += (await timeMs(() => items.bulkPatch('DriverProfiles', wave).setField('last_sms_at', at).run())).ms;
+    const used = process.cpuUsage(cpu);
+    patch.cpuUs += used.user + used.system;
+  }
+  const update = { ms: 0, cpuUs: 0 };
+  for (const [w, wave] of waves.entries()) {
+    const current = (await items.query('DriverProfiles').hasSome('_id', wave).limit(1000).find()).items;
+    const changed = current.map((d) => ({ ...d, notes: `wave ${w}` }));
+    const cpu = process.cpuUsage();
+    update.ms += (await timeMs(() => items.bulkUpdate('DriverProfiles', changed))).ms;
+    const used = process.cpuUsage(cpu);
+    update.cpuUs += used.user + used.system;
+  }
+  const per = (n: number): number => Math.round((n / (waves.length * 1000)) * 10) / 10;
+  return {
+    calls: waves.length,
+    bulkPatchLastSmsAt: { totalMs: Math.round(patch.ms), cpuUsPerItem: per(patch.cpuUs) },
+    bulkUpdateNotes: { totalMs: Math.round(update.ms), cpuUsPerItem: per(update.cpuUs) },
+  };
+}
+
+/**
  * The 100K bulk insert is timed `insertRuns` times, each into a fresh on-disk store (the machine's
  * timing varies from run to run); the median is the figure, the last store serves the queries.
  */
@@ -104,6 +145,7 @@ export async function run(options: { drivers?: number; runs?: number; insertRuns
     const unindexedCount = await medianMs(Math.min(runs, 5), () => items.query('DriverProfiles').ge('years_experience', 5).contains('last_name', 'son').count());
     const arrayCount = await medianMs(Math.min(runs, 5), () => items.query('DriverProfiles').hasSome('endorsements', ['H', 'X']).count());
     const queryStats = em.stats();
+    const waveWrites = await unindexedWaveWrites(items, total);
     const checks = {
       totalCount: await items.query('DriverProfiles').count(),
       txCount: await items.query('DriverProfiles').eq('home_state', 'TX').count(),
@@ -129,6 +171,7 @@ export async function run(options: { drivers?: number; runs?: number; insertRuns
         targetFilteredCountMs: 50,
       },
       queryDataRequests: queryStats,
+      unindexedWaveWrites: waveWrites,
       checks,
     };
     const path = writeResults('data-emulator', figures);

@@ -61,11 +61,11 @@ export function inPlacePatchOf(mods: readonly Modification[], maxItemBytes: numb
   return { steps, maxStoredBytes: Math.floor((maxItemBytes - added - 64) / 8) };
 }
 
-/** `data` with the steps applied in order, and the parameters in the order they appear. */
-export function inPlaceExpression(steps: readonly InPlaceStep[], updatedDateJson: string): { sql: string; params: string[] } {
-  let sql = 'data';
+/** `column` (`data`, or `keys`: see keys.ts) with the steps applied in order, and the parameters in the order they appear. */
+export function inPlaceExpression(column: string, steps: readonly InPlaceStep[]): { sql: string; params: string[] } {
+  let sql = column;
   const params: string[] = [];
-  for (const step of [...steps, { kind: 'set', path: '$._updatedDate', json: updatedDateJson } as const]) {
+  for (const step of steps) {
     switch (step.kind) {
       case 'set':
         sql = `jsonb_set(${sql}, ?, jsonb(?))`;
@@ -78,4 +78,10 @@ export function inPlaceExpression(steps: readonly InPlaceStep[], updatedDateJson
     }
   }
   return { sql, params };
+}
+
+/** The steps of `plan` then the `_updatedDate` bump, each top-level field named (for the keys' share). */
+export function stepsWithUpdatedDate(plan: InPlacePatch, updatedDateJson: string): { readonly step: InPlaceStep; readonly field: string }[] {
+  const all: InPlaceStep[] = [...plan.steps, { kind: 'set', path: '$._updatedDate', json: updatedDateJson }];
+  return all.map((step) => ({ step, field: step.path.slice(2) }));
 }

@@ -14,9 +14,11 @@ export interface SqlPart {
   readonly exact: boolean;
 }
 
-/** The store's knowledge about fields: which may hold arrays (then scalar predicates are not exact). */
+/** The store's knowledge about fields: which may hold arrays (then scalar predicates are not exact), and which column holds them. */
 export interface FieldInfo {
   mayHoldArray(field: string): boolean;
+  /** The column an expression on `field` reads (`keys` for an indexed field, see keys.ts; else `data`). */
+  columnOf(field: string): string;
 }
 
 const SEGMENT = /^[A-Za-z0-9_$-]+$/;
@@ -31,19 +33,19 @@ function jsonPath(field: string, suffix?: string): string {
   return `'$.${parts.join('.')}'`;
 }
 
-/** `json_extract(data,'$."a"."b"')` — the exact text used by expression indexes. */
-export function valueExpr(field: string): string {
-  return `json_extract(data,${jsonPath(field)})`;
+/** `json_extract(keys,'$."a"."b"')` — the exact text used by expression indexes (`column`: where the field is kept). */
+export function valueExpr(field: string, column: string): string {
+  return `json_extract(${column},${jsonPath(field)})`;
 }
-function typeExpr(field: string): string {
-  return `json_type(data,${jsonPath(field)})`;
+function typeExpr(field: string, column: string): string {
+  return `json_type(${column},${jsonPath(field)})`;
 }
 export const typeExprOf = typeExpr;
-function dateExpr(field: string): string {
-  return `json_extract(data,${jsonPath(field, DATE_TAG)})`;
+function dateExpr(field: string, column: string): string {
+  return `json_extract(${column},${jsonPath(field, DATE_TAG)})`;
 }
-function dateTypeExpr(field: string): string {
-  return `json_type(data,${jsonPath(field, DATE_TAG)})`;
+function dateTypeExpr(field: string, column: string): string {
+  return `json_type(${column},${jsonPath(field, DATE_TAG)})`;
 }
 
 const NONE: SqlPart | null = null;
@@ -58,35 +60,36 @@ function scalarOf(v: unknown): Scalar | null {
   return null;
 }
 
-function typedValue(field: string, s: Scalar): { value: string; type: string } {
+function typedValue(field: string, c: string, s: Scalar): { value: string; type: string } {
   switch (s.kind) {
     case 'text':
-      return { value: valueExpr(field), type: `${typeExpr(field)} = 'text'` };
+      return { value: valueExpr(field, c), type: `${typeExpr(field, c)} = 'text'` };
     case 'num':
-      return { value: valueExpr(field), type: `${typeExpr(field)} IN ('integer','real')` };
+      return { value: valueExpr(field, c), type: `${typeExpr(field, c)} IN ('integer','real')` };
     case 'date':
-      return { value: dateExpr(field), type: `${dateTypeExpr(field)} = 'text'` };
+      return { value: dateExpr(field, c), type: `${dateTypeExpr(field, c)} = 'text'` };
     case 'bool':
-      return { value: valueExpr(field), type: `${typeExpr(field)} = '${s.value ? 'true' : 'false'}'` };
+      return { value: valueExpr(field, c), type: `${typeExpr(field, c)} = '${s.value ? 'true' : 'false'}'` };
   }
 }
 
-const EMPTY = (field: string): string => `(${typeExpr(field)} IS NULL OR ${typeExpr(field)} = 'null')`;
+const EMPTY = (field: string, c: string): string => `(${typeExpr(field, c)} IS NULL OR ${typeExpr(field, c)} = 'null')`;
 
 function eqPart(field: string, v: unknown, info: FieldInfo): SqlPart | null {
-  if (v === null || v === undefined) return { sql: EMPTY(field), params: [], exact: true };
+  const c = info.columnOf(field);
+  if (v === null || v === undefined) return { sql: EMPTY(field, c), params: [], exact: true };
   const s = scalarOf(v);
   if (!s) return NONE;
   if (info.mayHoldArray(field)) {
     if (s.kind !== 'text' && s.kind !== 'num') return NONE;
     const types = s.kind === 'text' ? `('text')` : `('integer','real')`;
     return {
-      sql: `(${typeExpr(field)} IN ('array','text','integer','real') AND EXISTS (SELECT 1 FROM json_each(data,${jsonPath(field)}) je WHERE je.type IN ${types} AND je.value = ?))`,
+      sql: `(${typeExpr(field, c)} IN ('array','text','integer','real') AND EXISTS (SELECT 1 FROM json_each(${c},${jsonPath(field)}) je WHERE je.type IN ${types} AND je.value = ?))`,
       params: [s.value],
       exact: true,
     };
   }
-  const t = typedValue(field, s);
+  const t = typedValue(field, c, s);
   if (s.kind === 'bool') return { sql: `(${t.type})`, params: [], exact: true };
   // json_extract yields TEXT for strings and for objects/arrays (JSON text starting with { or [), and
   // 1/0 for booleans; otherwise the equality alone implies the JSON type, and stays index-only.
@@ -97,12 +100,13 @@ function eqPart(field: string, v: unknown, info: FieldInfo): SqlPart | null {
 const SQL_OP: Record<CompareOp, string> = { gt: '>', ge: '>=', lt: '<', le: '<=' };
 
 function comparePart(field: string, op: CompareOp, v: unknown, info: FieldInfo, emptyRanksLowest = true): SqlPart | null {
+  const c = info.columnOf(field);
   const s = scalarOf(v);
   if (!s || s.kind === 'bool' || info.mayHoldArray(field)) return NONE;
-  const t = typedValue(field, s);
+  const t = typedValue(field, c, s);
   const core = `(${t.type} AND ${t.value} ${SQL_OP[op]} ?)`;
   // Items without a value rank lowest: they satisfy lt/le.
-  const sql = emptyRanksLowest && (op === 'lt' || op === 'le') ? `(${EMPTY(field)} OR ${core})` : core;
+  const sql = emptyRanksLowest && (op === 'lt' || op === 'le') ? `(${EMPTY(field, c)} OR ${core})` : core;
   return { sql, params: [s.value], exact: true };
 }
 
@@ -114,6 +118,7 @@ const placeholders = (n: number): string => Array.from({ length: n }, () => '?')
  * scalar field, can use the field's index.
  */
 function hasSomePart(field: string, values: readonly unknown[], info: FieldInfo): SqlPart | null {
+  const c = info.columnOf(field);
   if (values.length === 0) return { sql: '0', params: [], exact: true };
   if (values.some((v) => v === null || v === undefined)) return combine(values.map((v) => eqPart(field, v, info)), 'OR');
   const scalars = values.map(scalarOf);
@@ -139,7 +144,7 @@ function hasSomePart(field: string, values: readonly unknown[], info: FieldInfo)
   if (info.mayHoldArray(field)) {
     if (byKind.date.length > 0 || byKind.bool.size > 0) return combine(values.map((v) => eqPart(field, v, info)), 'OR');
     const member = (types: string, list: readonly (string | number)[]): SqlPart => ({
-      sql: `(${typeExpr(field)} IN ('array','text','integer','real') AND EXISTS (SELECT 1 FROM json_each(data,${jsonPath(field)}) je WHERE je.type IN ${types} AND je.value IN (${placeholders(list.length)})))`,
+      sql: `(${typeExpr(field, c)} IN ('array','text','integer','real') AND EXISTS (SELECT 1 FROM json_each(${c},${jsonPath(field)}) je WHERE je.type IN ${types} AND je.value IN (${placeholders(list.length)})))`,
       params: list,
       exact: true,
     });
@@ -148,16 +153,16 @@ function hasSomePart(field: string, values: readonly unknown[], info: FieldInfo)
   } else {
     if (byKind.text.length > 0) {
       const selfTyped = byKind.text.every((t) => !/^[[{]/.test(t));
-      const list = `${valueExpr(field)} IN (${placeholders(byKind.text.length)})`;
-      parts.push({ sql: selfTyped ? `(${list})` : `(${list} AND ${typeExpr(field)} = 'text')`, params: byKind.text, exact: true });
+      const list = `${valueExpr(field, c)} IN (${placeholders(byKind.text.length)})`;
+      parts.push({ sql: selfTyped ? `(${list})` : `(${list} AND ${typeExpr(field, c)} = 'text')`, params: byKind.text, exact: true });
     }
     if (byKind.num.length > 0) {
-      parts.push({ sql: `(${valueExpr(field)} IN (${placeholders(byKind.num.length)}) AND ${typeExpr(field)} IN ('integer','real'))`, params: byKind.num, exact: true });
+      parts.push({ sql: `(${valueExpr(field, c)} IN (${placeholders(byKind.num.length)}) AND ${typeExpr(field, c)} IN ('integer','real'))`, params: byKind.num, exact: true });
     }
     if (byKind.date.length > 0) {
-      parts.push({ sql: `(${dateExpr(field)} IN (${placeholders(byKind.date.length)}) AND ${dateTypeExpr(field)} = 'text')`, params: byKind.date, exact: true });
+      parts.push({ sql: `(${dateExpr(field, c)} IN (${placeholders(byKind.date.length)}) AND ${dateTypeExpr(field, c)} = 'text')`, params: byKind.date, exact: true });
     }
-    for (const b of byKind.bool) parts.push({ sql: `(${typeExpr(field)} = '${b ? 'true' : 'false'}')`, params: [], exact: true });
+    for (const b of byKind.bool) parts.push({ sql: `(${typeExpr(field, c)} = '${b ? 'true' : 'false'}')`, params: [], exact: true });
   }
   return combine(parts, 'OR');
 }
@@ -167,11 +172,12 @@ function likeEscape(s: string): string {
 }
 
 function textPart(field: string, op: 'contains' | 'startsWith' | 'endsWith', v: string, info: FieldInfo): SqlPart | null {
+  const c = info.columnOf(field);
   // LIKE folds ASCII case only, so it is a superset only for ASCII patterns; rows are refined in JS.
   if (info.mayHoldArray(field) || !/^[\x20-\x7e]*$/.test(v)) return NONE;
   const e = likeEscape(v);
   const pattern = op === 'contains' ? `%${e}%` : op === 'startsWith' ? `${e}%` : `%${e}`;
-  return { sql: `(${typeExpr(field)} = 'text' AND ${valueExpr(field)} LIKE ? ESCAPE '\\')`, params: [pattern], exact: false };
+  return { sql: `(${typeExpr(field, c)} = 'text' AND ${valueExpr(field, c)} LIKE ? ESCAPE '\\')`, params: [pattern], exact: false };
 }
 
 function combine(parts: readonly (SqlPart | null)[], joiner: 'AND' | 'OR'): SqlPart | null {
@@ -245,9 +251,9 @@ export function translate(cond: Cond | null, info: FieldInfo): SqlPart | null {
     case 'hasAll':
       return combine(cond.values.map((v) => eqPart(cond.field, v, info)), 'AND');
     case 'isEmpty':
-      return { sql: EMPTY(cond.field), params: [], exact: true };
+      return { sql: EMPTY(cond.field, info.columnOf(cond.field)), params: [], exact: true };
     case 'isNotEmpty':
-      return { sql: `NOT ${EMPTY(cond.field)}`, params: [], exact: true };
+      return { sql: `NOT ${EMPTY(cond.field, info.columnOf(cond.field))}`, params: [], exact: true };
     case 'and':
       return combine(cond.children.map((c) => translate(c, info)), 'AND');
     case 'or':
@@ -260,14 +266,15 @@ export function translate(cond: Cond | null, info: FieldInfo): SqlPart | null {
 }
 
 /** ORDER BY terms reproducing `compareValues` (type rank, then value); `null` if a field can't be sorted in SQL. */
-export function orderBy(sort: readonly { field: string; dir: 'asc' | 'desc' }[]): string | null {
+export function orderBy(sort: readonly { field: string; dir: 'asc' | 'desc' }[], info: FieldInfo): string | null {
   if (!sort.every((s) => isSqlField(s.field))) return null;
   const terms = sort.flatMap(({ field, dir }) => {
     const d = dir === 'asc' ? 'ASC' : 'DESC';
     if (field === '_id') return [`_id ${d}`];
-    const isDate = `${dateTypeExpr(field)} = 'text'`;
-    const rank = `CASE ${typeExpr(field)} WHEN 'integer' THEN 1 WHEN 'real' THEN 1 WHEN 'text' THEN 2 WHEN 'object' THEN (CASE WHEN ${isDate} THEN 6 ELSE 3 END) WHEN 'array' THEN 4 WHEN 'true' THEN 5 WHEN 'false' THEN 5 ELSE 0 END`;
-    const value = `CASE WHEN ${isDate} THEN ${dateExpr(field)} WHEN ${typeExpr(field)} = 'null' THEN NULL ELSE ${valueExpr(field)} END`;
+    const c = info.columnOf(field);
+    const isDate = `${dateTypeExpr(field, c)} = 'text'`;
+    const rank = `CASE ${typeExpr(field, c)} WHEN 'integer' THEN 1 WHEN 'real' THEN 1 WHEN 'text' THEN 2 WHEN 'object' THEN (CASE WHEN ${isDate} THEN 6 ELSE 3 END) WHEN 'array' THEN 4 WHEN 'true' THEN 5 WHEN 'false' THEN 5 ELSE 0 END`;
+    const value = `CASE WHEN ${isDate} THEN ${dateExpr(field, c)} WHEN ${typeExpr(field, c)} = 'null' THEN NULL ELSE ${valueExpr(field, c)} END`;
     return [`${rank} ${d}`, `${value} ${d}`];
   });
   return terms.join(', ');

@@ -1,6 +1,7 @@
 /**
- * The durable store: one SQLite table per collection (`_id TEXT PRIMARY KEY, data TEXT` holding the
- * item as JSON with tagged Dates), expression indexes on declared fields, WAL, prepared statements.
+ * The durable store: one SQLite table per collection (`_id TEXT PRIMARY KEY`, `keys` and `data`: the
+ * item's indexed fields and the whole item as JSONB with tagged Dates, see keys.ts), expression
+ * indexes on the declared fields in `keys`, WAL, prepared statements.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -8,7 +9,8 @@ import { join } from 'node:path';
 import type { EmulatedCollectionConfig } from './types';
 import { matches, type Cond } from './filter';
 import { isSqlField, orderBy, translate, typeExprOf, valueExpr, type FieldInfo } from './sql';
-import { inPlaceExpression, type InPlacePatch } from './patchInPlace';
+import { KeyFields, prepareTable } from './keys';
+import { inPlaceExpression, stepsWithUpdatedDate, type InPlacePatch } from './patchInPlace';
 import { compareValues, decode, getPath, isPlainObject, type Item } from './values';
 
 export type Db = Database.Database;
@@ -33,6 +35,7 @@ export function openDatabase(dataDir: string | null): Db {
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -65536');
   db.exec('CREATE TABLE IF NOT EXISTS "__array_paths" (collection TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY (collection, path)) WITHOUT ROWID');
+  db.exec('CREATE TABLE IF NOT EXISTS "__key_fields" (collection TEXT PRIMARY KEY NOT NULL, fields TEXT NOT NULL) WITHOUT ROWID');
   return db;
 }
 
@@ -80,13 +83,15 @@ export class CollectionStore implements FieldInfo {
     get: Database.Statement<[string], { data: string }>;
     getSystem: Database.Statement<[string], { system: string }>;
     idsWithin: Database.Statement<[string, number], { _id: string }>;
-    insert: Database.Statement<[string, string]>;
+    insert: Database.Statement<[string, string, string]>;
     update: Database.Statement<[string, string]>;
+    updateWithKeys: Database.Statement<[{ keys: string; data: string; id: string }]>;
     remove: Database.Statement<[string]>;
     truncate: Database.Statement<[]>;
     addArrayPath: Database.Statement<[string, string]>;
   };
   private readonly cache: StatementCache<Row>;
+  private readonly keys: KeyFields;
   private readonly countCache: StatementCache<{ n: number }>;
 
   constructor(private readonly db: Db, config: EmulatedCollectionConfig) {
@@ -94,20 +99,16 @@ export class CollectionStore implements FieldInfo {
     this.countCache = new StatementCache<{ n: number }>(db);
     this.id = config.id;
     this.table = quoteIdent(`items:${config.id}`);
-    db.exec(`CREATE TABLE IF NOT EXISTS ${this.table} (_id TEXT PRIMARY KEY NOT NULL, data TEXT NOT NULL)`);
-    const declare = (fields: readonly string[], unique: boolean): void => {
-      if (fields.length === 0 || !fields.every(isSqlField)) return;
-      const name = quoteIdent(`${unique ? 'ux' : 'ix'}:${config.id}:${fields.join(',')}`);
-      db.exec(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${name} ON ${this.table} (${fields.map(valueExpr).join(', ')})`);
-    };
-    for (const idx of config.indexes) declare(idx, false);
-    for (const idx of config.uniqueIndexes ?? []) declare(idx, true);
+    this.keys = new KeyFields(config);
+    prepareTable(db, `items:${config.id}`, config, this.keys, (field) => valueExpr(field, this.keys.columnOf(field)));
     this.stmts = {
       get: db.prepare(`SELECT json(data) AS data FROM ${this.table} WHERE _id = ?`),
       getSystem: db.prepare(`SELECT json_extract(data, '$._createdDate', '$._owner') AS system FROM ${this.table} WHERE _id = ?`),
       idsWithin: db.prepare(`SELECT _id FROM ${this.table} WHERE _id IN (SELECT value FROM json_each(?)) AND octet_length(data) <= ?`),
-      insert: db.prepare(`INSERT INTO ${this.table} (_id, data) VALUES (?, jsonb(?))`),
+      insert: db.prepare(`INSERT INTO ${this.table} (_id, keys, data) VALUES (?, jsonb(?), jsonb(?))`),
       update: db.prepare(`UPDATE ${this.table} SET data = jsonb(?) WHERE _id = ?`),
+      // Sets the keys (and so touches the indexes) only when they changed.
+      updateWithKeys: db.prepare(`UPDATE ${this.table} SET keys = jsonb(@keys), data = jsonb(@data) WHERE _id = @id AND keys IS NOT jsonb(@keys)`),
       remove: db.prepare(`DELETE FROM ${this.table} WHERE _id = ?`),
       truncate: db.prepare(`DELETE FROM ${this.table}`),
       addArrayPath: db.prepare('INSERT OR IGNORE INTO "__array_paths" (collection, path) VALUES (?, ?)'),
@@ -135,6 +136,10 @@ export class CollectionStore implements FieldInfo {
 
   mayHoldArray(field: string): boolean {
     return this.arrayPaths.has(field);
+  }
+
+  columnOf(field: string): string {
+    return this.keys.columnOf(field);
   }
 
   /**
@@ -187,7 +192,7 @@ export class CollectionStore implements FieldInfo {
   /** Inserts; throws the raw SQLite error on a key/unique conflict (the caller maps it). */
   insert(id: string, item: Item, json: string): void {
     this.noteArraysOf(item, json);
-    this.stmts.insert.run(id, json);
+    this.stmts.insert.run(id, this.keys.encode(item), json);
     this.changesSinceAnalyze += 1;
   }
 
@@ -195,6 +200,7 @@ export class CollectionStore implements FieldInfo {
   replace(id: string, item: Item, json: string): boolean {
     this.noteArraysOf(item, json);
     this.changesSinceAnalyze += 1;
+    if (this.keys.names.length > 0 && this.stmts.updateWithKeys.run({ keys: this.keys.encode(item), data: json, id }).changes > 0) return true;
     return this.stmts.update.run(json, id).changes > 0;
   }
 
@@ -206,8 +212,13 @@ export class CollectionStore implements FieldInfo {
   patchInPlace(ids: readonly string[], plan: InPlacePatch, updatedDateJson: string): Set<string> {
     const eligible = this.stmts.idsWithin.all(JSON.stringify([...new Set(ids)]), plan.maxStoredBytes).map((r) => r._id);
     if (eligible.length === 0) return new Set();
-    const { sql, params } = inPlaceExpression(plan.steps, updatedDateJson);
-    this.db.prepare(`UPDATE ${this.table} SET data = ${sql} WHERE _id IN (SELECT value FROM json_each(?))`).run(...params, JSON.stringify(eligible));
+    const steps = stepsWithUpdatedDate(plan, updatedDateJson);
+    const data = inPlaceExpression('data', steps.map((s) => s.step));
+    // The keys change only when the patch sets or removes a key field; otherwise no index is touched.
+    const keySteps = steps.filter((s) => this.keys.has(s.field)).map((s) => s.step);
+    const keys = keySteps.length > 0 ? inPlaceExpression('keys', keySteps) : null;
+    const set = keys ? `data = ${data.sql}, keys = ${keys.sql}` : `data = ${data.sql}`;
+    this.db.prepare(`UPDATE ${this.table} SET ${set} WHERE _id IN (SELECT value FROM json_each(?))`).run(...data.params, ...(keys?.params ?? []), JSON.stringify(eligible));
     this.changesSinceAnalyze += eligible.length;
     return new Set(eligible);
   }
@@ -229,7 +240,7 @@ export class CollectionStore implements FieldInfo {
   find(filter: Cond | null, sort: readonly SortTerm[], skip: number, limit: number): Item[] {
     this.refreshStatistics();
     const part = translate(filter, this);
-    const order = sort.length === 0 ? 'rowid' : orderBy(sort);
+    const order = sort.length === 0 ? 'rowid' : orderBy(sort, this);
     const where = part ? part.sql : '1';
     const params = part ? [...part.params] : [];
     if (order === null) {
@@ -264,7 +275,7 @@ export class CollectionStore implements FieldInfo {
   plan(filter: Cond | null, sort: readonly SortTerm[]): string[] {
     this.refreshStatistics();
     const part = translate(filter, this);
-    const order = sort.length === 0 ? 'rowid' : (orderBy(sort) ?? 'rowid');
+    const order = sort.length === 0 ? 'rowid' : (orderBy(sort, this) ?? 'rowid');
     const sql = `SELECT rowid, json(data) AS data FROM ${this.table} WHERE ${part ? part.sql : '1'} ORDER BY ${order === 'rowid' ? 'rowid' : `${order}, rowid`}`;
     const rows = this.db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all(...(part ? [...part.params] : []));
     return rows.map((r) => r.detail);
@@ -280,7 +291,7 @@ export class CollectionStore implements FieldInfo {
     const part = translate(filter, this);
     if (part && !part.exact) return null;
     if (!sums.every((f) => isSqlField(f) && !this.mayHoldArray(f))) return null;
-    const sumSql = sums.map((f) => `TOTAL(CASE WHEN ${typeExprOf(f)} IN ('integer','real') THEN ${valueExpr(f)} ELSE 0 END)`);
+    const sumSql = sums.map((f) => `TOTAL(CASE WHEN ${typeExprOf(f, this.columnOf(f))} IN ('integer','real') THEN ${valueExpr(f, this.columnOf(f))} ELSE 0 END)`);
     const sql = `SELECT COUNT(*) AS n${sumSql.map((x, i) => `, ${x} AS s${i}`).join('')} FROM ${this.table} WHERE ${part ? part.sql : '1'}`;
     const row = this.db.prepare<unknown[], Record<string, number>>(sql).get(...(part ? [...part.params] : []));
     return { count: row?.['n'] ?? 0, sums: sums.map((_, i) => row?.[`s${i}`] ?? 0) };
@@ -298,9 +309,11 @@ export class CollectionStore implements FieldInfo {
     const part = translate(filter, this);
     if (part && !part.exact) return null;
     if (![...groups, ...sums].every((f) => isSqlField(f) && !this.mayHoldArray(f))) return null;
-    const kind = (f: string): string => `CASE COALESCE(${typeExprOf(f)},'null') WHEN 'integer' THEN 'num' WHEN 'real' THEN 'num' ELSE COALESCE(${typeExprOf(f)},'null') END`;
-    const keySql = groups.flatMap((f, i) => [`${kind(f)} AS k${i}`, `${valueExpr(f)} AS v${i}`]);
-    const sumSql = sums.map((f, i) => `TOTAL(CASE WHEN ${typeExprOf(f)} IN ('integer','real') THEN ${valueExpr(f)} ELSE 0 END) AS s${i}`);
+    const type = (f: string): string => typeExprOf(f, this.columnOf(f));
+    const value = (f: string): string => valueExpr(f, this.columnOf(f));
+    const kind = (f: string): string => `CASE COALESCE(${type(f)},'null') WHEN 'integer' THEN 'num' WHEN 'real' THEN 'num' ELSE COALESCE(${type(f)},'null') END`;
+    const keySql = groups.flatMap((f, i) => [`${kind(f)} AS k${i}`, `${value(f)} AS v${i}`]);
+    const sumSql = sums.map((f, i) => `TOTAL(CASE WHEN ${type(f)} IN ('integer','real') THEN ${value(f)} ELSE 0 END) AS s${i}`);
     const groupBy = groups.flatMap((_, i) => [`k${i}`, `v${i}`]).join(', ');
     const sql = `SELECT ${[...keySql, 'COUNT(*) AS n', ...sumSql, 'MIN(rowid) AS r'].join(', ')} FROM ${this.table} WHERE ${part ? part.sql : '1'} GROUP BY ${groupBy} ORDER BY r`;
     const out: { key: unknown[]; count: number; sums: number[] }[] = [];
