@@ -41,7 +41,7 @@ import { runSmsScheduler, type SchedulerReport } from '../src/backend/sms/schedu
 import { createSMSCampaign, scheduleSMSCampaign } from '../src/backend/smsCampaignService.web';
 import { peakRssMb, sampleRss, writeResults } from './lib/results';
 import { startSimulatorProcess, type SimulatorProcess } from './lib/twilio-sim-process';
-import { cpuMicros } from './lib/sim-process';
+import { cpuMicros, threadCpuMicros } from './lib/sim-process';
 import { dataPlacement, JOB, openLocalStore, openMeasuredStore, requestFigures, round, siteClock, type BenchStore, type DataPlacement } from './lib/store';
 import { CONTAINER_CHILD_FLAG, containerFigures, hostExecArgv, insideBackendContainer, runInBackendContainer } from './lib/container';
 
@@ -109,6 +109,12 @@ function twilioClient(baseUrl: string): TwilioClient {
   return createTwilioClient({ accountSid, authToken, apiBaseOverride: baseUrl, requestClientOptions: { timeout: 10_000, keepAlive: true } });
 }
 
+/** The calling thread's CPU µs per message since `before` (`null` without /proc). */
+function threadCpuPerMessage(before: number | null, count: number): number | null {
+  const now = threadCpuMicros();
+  return before === null || now === null || count === 0 ? null : round((now - before) / count);
+}
+
 /** `client.messages.create` in a loop, `concurrency` in flight, to valid Dallas numbers. */
 async function bareLoop(client: TwilioClient, count: number, concurrency: number): Promise<BareFigures> {
   let next = 0;
@@ -124,6 +130,7 @@ async function bareLoop(client: TwilioClient, count: number, concurrency: number
   };
   const start = performance.now();
   const cpu = cpuMicros();
+  const threadCpu = threadCpuMicros();
   const elu = performance.eventLoopUtilization();
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
   const ms = performance.now() - start;
@@ -136,6 +143,7 @@ async function bareLoop(client: TwilioClient, count: number, concurrency: number
     messagesPerSecond: Math.round(count / (ms / 1000)),
     threadUsPerMessage: round((active * 1000) / count),
     cpuUsPerMessage: round((cpuMicros() - cpu) / count),
+    threadCpuUsPerMessage: threadCpuPerMessage(threadCpu, count),
     simulatorCpuUsPerMessage: null,
     rssMb: mb(process.memoryUsage.rss()),
   };
@@ -151,6 +159,8 @@ interface BareFigures {
   readonly threadUsPerMessage: number;
   /** CPU time of the sending process per message (every thread: the garbage collector's helpers too). */
   readonly cpuUsPerMessage: number;
+  /** CPU time of the sending thread alone per message (`null` without /proc): below `threadUsPerMessage` by the time it waited for a core. */
+  readonly threadCpuUsPerMessage: number | null;
   /** CPU time of the simulator's process per message (measured by the parent; `null` inside the child). */
   readonly simulatorCpuUsPerMessage: number | null;
   readonly rssMb: number;
@@ -169,6 +179,7 @@ function bracketed(before: BareFigures, after: BareFigures): BareFigures & { rea
     messagesPerSecond: Math.round(messages / (ms / 1000)),
     threadUsPerMessage: weighted((f) => f.threadUsPerMessage),
     cpuUsPerMessage: weighted((f) => f.cpuUsPerMessage),
+    threadCpuUsPerMessage: before.threadCpuUsPerMessage === null || after.threadCpuUsPerMessage === null ? null : weighted((f) => f.threadCpuUsPerMessage ?? 0),
     simulatorCpuUsPerMessage: weighted((f) => f.simulatorCpuUsPerMessage ?? 0),
     rssMb: Math.max(before.rssMb, after.rssMb),
     before,
@@ -220,6 +231,7 @@ async function campaign(emulator: BenchStore, sim: SimulatorProcess, client: Twi
   let report: SchedulerReport | null = null;
   let error: string | null = null;
   const cpuBefore = { sender: cpuMicros(), dataLayer: await emulator.cpuMicros(), simulator: (await sim.stats()).cpuUs };
+  const threadCpu = threadCpuMicros();
   const start = performance.now();
   const elu = performance.eventLoopUtilization();
   try {
@@ -229,6 +241,7 @@ async function campaign(emulator: BenchStore, sim: SimulatorProcess, client: Twi
   }
   const sendMs = performance.now() - start;
   const threadActiveMs = performance.eventLoopUtilization(elu).active;
+  const threadCpuAfter = threadCpuMicros();
   const senderCpu = cpuMicros() - cpuBefore.sender;
   const dataLayerCpu = await emulator.cpuMicros();
   const simulatorCpu = (await sim.stats()).cpuUs - cpuBefore.simulator;
@@ -272,6 +285,7 @@ async function campaign(emulator: BenchStore, sim: SimulatorProcess, client: Twi
       messagesPerSecond: Math.round(sent / (sendMs / 1000)),
       threadUsPerMessage: sent === 0 ? 0 : round((threadActiveMs * 1000) / sent),
       cpuUsPerMessage: perMessage(senderCpu),
+      threadCpuUsPerMessage: threadCpu === null || threadCpuAfter === null ? null : perMessage(threadCpuAfter - threadCpu),
       dataLayerCpuUsPerMessage: dataLayerCpu === null || cpuBefore.dataLayer === null ? null : perMessage(dataLayerCpu - cpuBefore.dataLayer),
       simulatorCpuUsPerMessage: perMessage(simulatorCpu),
       dataRequests: requestFigures(sendStats, sent),
@@ -289,7 +303,11 @@ function cpuFigures(campaignFigures: Record<string, unknown>, bare: BareFigures)
   const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
   const campaignRun = { sender: num(campaignFigures['cpuUsPerMessage']), dataLayer: campaignFigures['dataLayerCpuUsPerMessage'] ?? null, simulator: num(campaignFigures['simulatorCpuUsPerMessage']) };
   const bareRun = { sender: bare.cpuUsPerMessage, simulator: bare.simulatorCpuUsPerMessage ?? 0 };
+  // The sending thread: its event-loop active time per message, its own CPU time, and the difference (ready to run, waiting for a core).
+  const thread = (activeUs: number, cpuUs: unknown): Record<string, unknown> =>
+    typeof cpuUs === 'number' ? { activeUs, cpuUs, waitingForCoreUs: round(Math.max(0, activeUs - cpuUs)) } : { activeUs, cpuUs: null, waitingForCoreUs: null };
   return {
+    sendingThread: { campaign: thread(num(campaignFigures['threadUsPerMessage']), campaignFigures['threadCpuUsPerMessage']), bareLoop: thread(bare.threadUsPerMessage, bare.threadCpuUsPerMessage) },
     campaign: { ...campaignRun, machine: round(campaignRun.sender + num(campaignRun.dataLayer) + campaignRun.simulator) },
     bareLoop: { ...bareRun, machine: round(bareRun.sender + bareRun.simulator) },
     // Bare ÷ campaign sender CPU: what the campaign's own work adds to each SDK call, whatever the load beside it.
