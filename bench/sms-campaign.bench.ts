@@ -109,10 +109,10 @@ function twilioClient(baseUrl: string): TwilioClient {
   return createTwilioClient({ accountSid, authToken, apiBaseOverride: baseUrl, requestClientOptions: { timeout: 10_000, keepAlive: true } });
 }
 
-/** The calling thread's CPU µs per message since `before` (`null` without /proc). */
-function threadCpuPerMessage(before: number | null, count: number): number | null {
+/** The calling thread's CPU µs since `before` (`null` without /proc). */
+function threadCpuSince(before: number | null): number | null {
   const now = threadCpuMicros();
-  return before === null || now === null || count === 0 ? null : round((now - before) / count);
+  return before === null || now === null ? null : now - before;
 }
 
 /** `client.messages.create` in a loop, `concurrency` in flight, to valid Dallas numbers. */
@@ -135,6 +135,7 @@ async function bareLoop(client: TwilioClient, count: number, concurrency: number
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
   const ms = performance.now() - start;
   const active = performance.eventLoopUtilization(elu).active;
+  const threadCpuUsed = threadCpuSince(threadCpu);
   return {
     messages: count,
     failed,
@@ -143,7 +144,7 @@ async function bareLoop(client: TwilioClient, count: number, concurrency: number
     messagesPerSecond: Math.round(count / (ms / 1000)),
     threadUsPerMessage: round((active * 1000) / count),
     cpuUsPerMessage: round((cpuMicros() - cpu) / count),
-    threadCpuUsPerMessage: threadCpuPerMessage(threadCpu, count),
+    threadCpuUsPerMessage: threadCpuUsed === null ? null : round(threadCpuUsed / count),
     simulatorCpuUsPerMessage: null,
     rssMb: mb(process.memoryUsage.rss()),
   };
@@ -241,7 +242,7 @@ async function campaign(emulator: BenchStore, sim: SimulatorProcess, client: Twi
   }
   const sendMs = performance.now() - start;
   const threadActiveMs = performance.eventLoopUtilization(elu).active;
-  const threadCpuAfter = threadCpuMicros();
+  const threadCpuUsed = threadCpuSince(threadCpu);
   const senderCpu = cpuMicros() - cpuBefore.sender;
   const dataLayerCpu = await emulator.cpuMicros();
   const simulatorCpu = (await sim.stats()).cpuUs - cpuBefore.simulator;
@@ -285,7 +286,7 @@ async function campaign(emulator: BenchStore, sim: SimulatorProcess, client: Twi
       messagesPerSecond: Math.round(sent / (sendMs / 1000)),
       threadUsPerMessage: sent === 0 ? 0 : round((threadActiveMs * 1000) / sent),
       cpuUsPerMessage: perMessage(senderCpu),
-      threadCpuUsPerMessage: threadCpu === null || threadCpuAfter === null ? null : perMessage(threadCpuAfter - threadCpu),
+      threadCpuUsPerMessage: threadCpuUsed === null ? null : perMessage(threadCpuUsed),
       dataLayerCpuUsPerMessage: dataLayerCpu === null || cpuBefore.dataLayer === null ? null : perMessage(dataLayerCpu - cpuBefore.dataLayer),
       simulatorCpuUsPerMessage: perMessage(simulatorCpu),
       dataRequests: requestFigures(sendStats, sent),

@@ -10,16 +10,14 @@
  * values (a missing field stays missing). Queries read an indexed field from `keys` and every other
  * field from `data`, so both give the same answers.
  */
-import type Database from 'better-sqlite3';
 import { isSqlField } from './sql';
+import type { Db } from './store';
 import type { EmulatedCollectionConfig } from './types';
 import { encode, type Item } from './values';
 
-type Db = Database.Database;
-
 export type Column = 'keys' | 'data';
 
-const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const quoteText = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 /** The declared indexes SQL can build (every field a plain path), unique ones marked. */

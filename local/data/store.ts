@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { EmulatedCollectionConfig } from './types';
 import { matches, type Cond } from './filter';
 import { isSqlField, orderBy, translate, typeExprOf, valueExpr, type FieldInfo } from './sql';
-import { KeyFields, prepareTable } from './keys';
+import { KeyFields, prepareTable, quoteIdent } from './keys';
 import { inPlaceExpression, stepsWithUpdatedDate, type InPlacePatch } from './patchInPlace';
 import { compareValues, decode, getPath, isPlainObject, type Item } from './values';
 
@@ -37,10 +37,6 @@ export function openDatabase(dataDir: string | null): Db {
   db.exec('CREATE TABLE IF NOT EXISTS "__array_paths" (collection TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY (collection, path)) WITHOUT ROWID');
   db.exec('CREATE TABLE IF NOT EXISTS "__key_fields" (collection TEXT PRIMARY KEY NOT NULL, fields TEXT NOT NULL) WITHOUT ROWID');
   return db;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 type Row = { rowid: number; data: string };
