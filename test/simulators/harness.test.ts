@@ -27,6 +27,8 @@ import {
   renderConsolePage,
   textResponse,
 } from '../../local/simulators/harness';
+import { request as httpRequest } from 'node:http';
+import { splitTarget } from '../../local/simulators/harness/server';
 
 const ok = (): ReturnType<typeof emptyResponse> => emptyResponse(204);
 
@@ -89,6 +91,50 @@ describe('body and auth helpers', () => {
       expect(await notFound.json()).toEqual({ errors: [{ message: 'The requested resource /missing was not found', field: null, help: null }] });
       const tooLarge = await fetch(`${server.baseUrl}/v3/mail/send`, { method: 'POST', body: 'x'.repeat(65) });
       expect(tooLarge.status).toBe(413);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('splits request targets exactly as WHATWG URL parsing does', () => {
+    const targets = ['/a/b.json', '/a?', '/a?x=1&y=%20z&To=%2B1', '/a/./b', '/a/%2E%2e/b', '/x/..', '//x/y', '/a b?c d', "/a?b='c'", '/a#frag', '/é?é=1', '/.well-known/x', '/a/b%2Fc', '/a?b?c'];
+    for (const target of targets) {
+      const url = new URL(target, 'http://simulator.local');
+      const split = splitTarget(target);
+      expect({ target, pathname: split.pathname, search: split.search, query: [...split.query] }).toEqual({ target, pathname: url.pathname, search: url.search, query: [...url.searchParams] });
+    }
+  });
+
+  it('over a socket: bodies in many chunks, UTF-8 lengths, HEAD without a body, aborted uploads', async () => {
+    const server = new SimServer({ clock: new ManualClock(), errorDialect: 'plain' });
+    server.router.post('/echo', (req) => jsonResponse(200, { bytes: req.rawBody.length, text: req.text() }));
+    server.router.add('*', '/text', () => textResponse(200, 'héllo ✓'));
+    await server.listen(0);
+    const { port } = new URL(server.baseUrl);
+    const send = (method: string, path: string, chunks: readonly string[], abort = false): Promise<{ status: number; length: string | undefined; body: string }> =>
+      new Promise((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: { 'transfer-encoding': 'chunked' } }, (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (c: Buffer) => parts.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, length: res.headers['content-length'], body: Buffer.concat(parts).toString('utf8') }));
+        });
+        req.on('error', reject);
+        for (const chunk of chunks) req.write(chunk);
+        if (abort) {
+          req.destroy();
+          resolve({ status: 0, length: undefined, body: '' });
+        } else req.end();
+      });
+    try {
+      const echoed = await send('POST', '/echo', ['To=%2B1', '&Body=', 'ü'.repeat(3)]);
+      expect(echoed.status).toBe(200);
+      expect(JSON.parse(echoed.body)).toEqual({ bytes: 19, text: 'To=%2B1&Body=üüü' });
+      const text = await send('GET', '/text', []);
+      expect(text).toEqual({ status: 200, length: String(Buffer.byteLength('héllo ✓')), body: 'héllo ✓' });
+      const head = await send('HEAD', '/text', []);
+      expect(head).toEqual({ status: 200, length: String(Buffer.byteLength('héllo ✓')), body: '' });
+      await send('POST', '/echo', ['half a bo'], true);
+      expect((await send('POST', '/echo', ['after'])).body).toBe('{"bytes":5,"text":"after"}');
     } finally {
       await server.close();
     }

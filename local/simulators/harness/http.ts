@@ -105,14 +105,26 @@ export interface BasicCredentials {
   readonly password: string;
 }
 
+/** Decoded Basic headers (a client sends the same one on every request); a few kept, oldest dropped. */
+const basicByHeader = new Map<string, BasicCredentials | null>();
+
 export function parseBasicAuth(header: string | undefined): BasicCredentials | null {
   if (!header) return null;
+  const known = basicByHeader.get(header);
+  if (known !== undefined) return known;
+  const creds = decodeBasic(header);
+  if (basicByHeader.size >= 32) basicByHeader.delete(basicByHeader.keys().next().value ?? '');
+  basicByHeader.set(header, creds);
+  return creds;
+}
+
+function decodeBasic(header: string): BasicCredentials | null {
   const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
   if (!match?.[1]) return null;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return null;
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  return Object.freeze({ username: decoded.slice(0, colon), password: decoded.slice(colon + 1) });
 }
 
 export function parseBearer(header: string | undefined): string | null {

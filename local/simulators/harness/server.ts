@@ -111,7 +111,7 @@ export class SimServer {
 
   async #route(method: string, url: string, headers: Record<string, string>, raw: Buffer): Promise<SimResponse> {
     const receivedAt = this.#clock.now();
-    const parsed = new URL(url, 'http://simulator.local');
+    const parsed = splitTarget(url);
     const match = this.router.match(method, parsed.pathname);
     let response: SimResponse;
     let route: string | null = null;
@@ -124,7 +124,7 @@ export class SimServer {
         break;
       case 'matched': {
         route = match.pattern;
-        const request = buildRequest({ method, path: parsed.pathname, query: parsed.searchParams, headers, raw, params: match.params, receivedAt });
+        const request = buildRequest({ method, path: parsed.pathname, query: parsed.query, headers, raw, params: match.params, receivedAt });
         try {
           response = await match.handler(request);
         } catch (err) {
@@ -162,18 +162,46 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
 
 type BodyRead = { kind: 'ok'; body: Buffer } | { kind: 'too-large' };
 
-async function readBody(req: IncomingMessage, max: number): Promise<BodyRead> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  for await (const chunk of req) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buf.length;
-    if (size > max) tooLarge = true;
-    else chunks.push(buf);
-  }
-  return tooLarge ? { kind: 'too-large' } : { kind: 'ok', body: Buffer.concat(chunks) };
+/** The whole body, collected from the stream's events (no async iterator per request). */
+function readBody(req: IncomingMessage, max: number): Promise<BodyRead> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer | string) => {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+      size += buf.length;
+      if (size > max) tooLarge = true;
+      else chunks.push(buf);
+    });
+    req.once('end', () => {
+      if (tooLarge) resolve({ kind: 'too-large' });
+      else resolve({ kind: 'ok', body: chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size) });
+    });
+    req.once('error', reject);
+    // A request whose socket closes before its end never gets one.
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('request closed before its body ended'));
+    });
+  });
 }
+
+/** `pathname`, `search` and parsed query of a request target, as `new URL(target, base)` gives them. */
+export function splitTarget(target: string): { readonly pathname: string; readonly search: string; readonly query: URLSearchParams } {
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  // Paths WHATWG URL parsing leaves as they are (no dot segments, nothing it escapes): no URL object needed.
+  const rest = q < 0 ? '' : target.slice(q + 1);
+  if (PLAIN_PATH.test(path) && !path.startsWith('//') && !DOT_SEGMENT.test(path) && PLAIN_QUERY.test(rest)) {
+    return { pathname: path, search: rest === '' ? '' : `?${rest}`, query: new URLSearchParams(rest) };
+  }
+  const parsed = new URL(target, 'http://simulator.local');
+  return { pathname: parsed.pathname, search: parsed.search, query: parsed.searchParams };
+}
+
+const PLAIN_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+const PLAIN_QUERY = /^[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*$/;
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:\/|$)/i;
 
 function buildRequest(args: {
   method: string;
@@ -203,15 +231,16 @@ function buildRequest(args: {
 
 function writeResponse(res: ServerResponse, method: string, response: SimResponse): void {
   const headers: Record<string, string> = { ...response.headers };
-  let payload: Buffer | null = null;
+  // Text goes to `end` as a string: Node then writes the head and the body in one write.
+  let payload: Buffer | string | null = null;
   const body = response.body;
   switch (body.kind) {
     case 'json':
-      payload = Buffer.from(JSON.stringify(body.value), 'utf8');
+      payload = JSON.stringify(body.value);
       headers['content-type'] ??= 'application/json; charset=utf-8';
       break;
     case 'text':
-      payload = Buffer.from(body.value, 'utf8');
+      payload = body.value;
       headers['content-type'] ??= body.contentType;
       break;
     case 'bytes':
@@ -226,7 +255,9 @@ function writeResponse(res: ServerResponse, method: string, response: SimRespons
       throw new Error(`unhandled body ${String(exhaustive)}`);
     }
   }
-  headers['content-length'] = String(payload?.length ?? 0);
+  headers['content-length'] = String(payload === null ? 0 : typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length);
   res.writeHead(response.status, headers);
-  res.end(method === 'HEAD' || payload === null ? undefined : payload);
+  if (method === 'HEAD' || payload === null) res.end();
+  else if (typeof payload === 'string') res.end(payload, 'utf8');
+  else res.end(payload);
 }

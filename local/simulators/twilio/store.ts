@@ -6,15 +6,17 @@
 import { TWILIO_API_VERSION, type MessageDirection, type MessageStatus, type StoredMessage } from './model';
 
 /** Recently formatted instants: a message's dates are mostly one instant, rendered on every read. */
-const rfc2822ByMs = new Map<number, string>();
+/** Formatted dates by epoch second (the format has no finer unit). */
+const rfc2822BySecond = new Map<number, string>();
 
 /** `Thu, 24 Aug 2023 05:01:45 +0000`. */
 export function rfc2822(ms: number): string {
-  let text = rfc2822ByMs.get(ms);
+  const second = Math.floor(ms / 1000);
+  let text = rfc2822BySecond.get(second);
   if (text === undefined) {
-    if (rfc2822ByMs.size >= 1024) rfc2822ByMs.clear();
-    text = new Date(ms).toUTCString().replace(/GMT$/, '+0000');
-    rfc2822ByMs.set(ms, text);
+    if (rfc2822BySecond.size >= 1024) rfc2822BySecond.clear();
+    text = new Date(second * 1000).toUTCString().replace(/GMT$/, '+0000');
+    rfc2822BySecond.set(second, text);
   }
   return text;
 }
