@@ -41,7 +41,7 @@ import { runSmsScheduler, type SchedulerReport } from '../src/backend/sms/schedu
 import { createSMSCampaign, scheduleSMSCampaign } from '../src/backend/smsCampaignService.web';
 import { peakRssMb, sampleRss, writeResults } from './lib/results';
 import { startSimulatorProcess, type SimulatorProcess } from './lib/twilio-sim-process';
-import { cpuMicros, threadCpuMicros } from './lib/sim-process';
+import { cpuMicros, gcPauseMeter, threadCpuMicros } from './lib/sim-process';
 import { dataPlacement, JOB, openLocalStore, openMeasuredStore, requestFigures, round, siteClock, type BenchStore, type DataPlacement } from './lib/store';
 import { CONTAINER_CHILD_FLAG, containerFigures, hostExecArgv, insideBackendContainer, runInBackendContainer } from './lib/container';
 
@@ -132,10 +132,12 @@ async function bareLoop(client: TwilioClient, count: number, concurrency: number
   const cpu = cpuMicros();
   const threadCpu = threadCpuMicros();
   const elu = performance.eventLoopUtilization();
+  const gc = gcPauseMeter();
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
   const ms = performance.now() - start;
   const active = performance.eventLoopUtilization(elu).active;
   const threadCpuUsed = threadCpuSince(threadCpu);
+  const gcPauseUs = await gc.stop();
   return {
     messages: count,
     failed,
@@ -145,6 +147,7 @@ async function bareLoop(client: TwilioClient, count: number, concurrency: number
     threadUsPerMessage: round((active * 1000) / count),
     cpuUsPerMessage: round((cpuMicros() - cpu) / count),
     threadCpuUsPerMessage: threadCpuUsed === null ? null : round(threadCpuUsed / count),
+    gcPauseUsPerMessage: round(gcPauseUs / count),
     simulatorCpuUsPerMessage: null,
     rssMb: mb(process.memoryUsage.rss()),
   };
@@ -162,6 +165,8 @@ interface BareFigures {
   readonly cpuUsPerMessage: number;
   /** CPU time of the sending thread alone per message (`null` without /proc): below `threadUsPerMessage` by the time it waited for a core. */
   readonly threadCpuUsPerMessage: number | null;
+  /** Garbage-collection pauses of the sending thread per message (part of its CPU time). */
+  readonly gcPauseUsPerMessage: number;
   /** CPU time of the simulator's process per message (measured by the parent; `null` inside the child). */
   readonly simulatorCpuUsPerMessage: number | null;
   readonly rssMb: number;
@@ -181,6 +186,7 @@ function bracketed(before: BareFigures, after: BareFigures): BareFigures & { rea
     threadUsPerMessage: weighted((f) => f.threadUsPerMessage),
     cpuUsPerMessage: weighted((f) => f.cpuUsPerMessage),
     threadCpuUsPerMessage: before.threadCpuUsPerMessage === null || after.threadCpuUsPerMessage === null ? null : weighted((f) => f.threadCpuUsPerMessage ?? 0),
+    gcPauseUsPerMessage: weighted((f) => f.gcPauseUsPerMessage),
     simulatorCpuUsPerMessage: weighted((f) => f.simulatorCpuUsPerMessage ?? 0),
     rssMb: Math.max(before.rssMb, after.rssMb),
     before,
@@ -235,6 +241,7 @@ async function campaign(emulator: BenchStore, sim: SimulatorProcess, client: Twi
   const threadCpu = threadCpuMicros();
   const start = performance.now();
   const elu = performance.eventLoopUtilization();
+  const gc = gcPauseMeter();
   try {
     report = await runInCall(JOB, () => runSmsScheduler({ provider, publicBaseUrl: null, holder: 'bench', concurrency, senderPerSecond: null, reconcile: false }));
   } catch (e) {
@@ -244,6 +251,7 @@ async function campaign(emulator: BenchStore, sim: SimulatorProcess, client: Twi
   const threadActiveMs = performance.eventLoopUtilization(elu).active;
   const threadCpuUsed = threadCpuSince(threadCpu);
   const senderCpu = cpuMicros() - cpuBefore.sender;
+  const gcPauseUs = await gc.stop();
   const dataLayerCpu = await emulator.cpuMicros();
   const simulatorCpu = (await sim.stats()).cpuUs - cpuBefore.simulator;
   const sendStats = await emulator.stats();
@@ -287,6 +295,7 @@ async function campaign(emulator: BenchStore, sim: SimulatorProcess, client: Twi
       threadUsPerMessage: sent === 0 ? 0 : round((threadActiveMs * 1000) / sent),
       cpuUsPerMessage: perMessage(senderCpu),
       threadCpuUsPerMessage: threadCpuUsed === null ? null : perMessage(threadCpuUsed),
+      gcPauseUsPerMessage: perMessage(gcPauseUs),
       dataLayerCpuUsPerMessage: dataLayerCpu === null || cpuBefore.dataLayer === null ? null : perMessage(dataLayerCpu - cpuBefore.dataLayer),
       simulatorCpuUsPerMessage: perMessage(simulatorCpu),
       dataRequests: requestFigures(sendStats, sent),
@@ -304,11 +313,18 @@ function cpuFigures(campaignFigures: Record<string, unknown>, bare: BareFigures)
   const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
   const campaignRun = { sender: num(campaignFigures['cpuUsPerMessage']), dataLayer: campaignFigures['dataLayerCpuUsPerMessage'] ?? null, simulator: num(campaignFigures['simulatorCpuUsPerMessage']) };
   const bareRun = { sender: bare.cpuUsPerMessage, simulator: bare.simulatorCpuUsPerMessage ?? 0 };
-  // The sending thread: its event-loop active time per message, its own CPU time, and the difference (ready to run, waiting for a core).
-  const thread = (activeUs: number, cpuUs: unknown): Record<string, unknown> =>
-    typeof cpuUs === 'number' ? { activeUs, cpuUs, waitingForCoreUs: round(Math.max(0, activeUs - cpuUs)) } : { activeUs, cpuUs: null, waitingForCoreUs: null };
+  // The sending thread: its event-loop active time per message, its own CPU time (of which its GC
+  // pauses), the difference (ready to run, waiting for a core), and the CPU of the process's other
+  // threads (V8's GC helpers and compiler, libuv), which compete with it for the two cores.
+  const thread = (activeUs: number, cpuUs: unknown, gcPauseUs: unknown, processUs: number): Record<string, unknown> =>
+    typeof cpuUs === 'number'
+      ? { activeUs, cpuUs, gcPauseUs: num(gcPauseUs), waitingForCoreUs: round(Math.max(0, activeUs - cpuUs)), otherThreadsCpuUs: round(Math.max(0, processUs - cpuUs)) }
+      : { activeUs, cpuUs: null, gcPauseUs: num(gcPauseUs), waitingForCoreUs: null, otherThreadsCpuUs: null };
   return {
-    sendingThread: { campaign: thread(num(campaignFigures['threadUsPerMessage']), campaignFigures['threadCpuUsPerMessage']), bareLoop: thread(bare.threadUsPerMessage, bare.threadCpuUsPerMessage) },
+    sendingThread: {
+      campaign: thread(num(campaignFigures['threadUsPerMessage']), campaignFigures['threadCpuUsPerMessage'], campaignFigures['gcPauseUsPerMessage'], campaignRun.sender),
+      bareLoop: thread(bare.threadUsPerMessage, bare.threadCpuUsPerMessage, bare.gcPauseUsPerMessage, bareRun.sender),
+    },
     campaign: { ...campaignRun, machine: round(campaignRun.sender + num(campaignRun.dataLayer) + campaignRun.simulator) },
     bareLoop: { ...bareRun, machine: round(bareRun.sender + bareRun.simulator) },
     // Bare ÷ campaign sender CPU: what the campaign's own work adds to each SDK call, whatever the load beside it.

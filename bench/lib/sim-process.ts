@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fork, type ChildProcess } from 'node:child_process';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { hostExecArgv } from './container';
 
 const CHILD_FLAG = '--sim-child';
@@ -89,6 +90,26 @@ export function threadCpuMicros(): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Garbage-collection pauses of the calling thread (µs, from V8's `gc` performance entries) from
+ * now on. The entries arrive a tick late: `stop()` waits one turn of the event loop, then returns the
+ * total and disconnects. Work V8's helper threads do meanwhile is not a pause and is not counted.
+ */
+export function gcPauseMeter(): { stop(): Promise<number> } {
+  let us = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) us += entry.duration * 1000;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      observer.disconnect();
+      return us;
+    },
+  };
 }
 
 /** In `file`'s child process only: starts the simulator and serves the parent's requests. */
