@@ -2,6 +2,7 @@
  * Value handling shared by the evaluator, the store and the builders: JSON encoding with tagged
  * Dates, dotted paths, and Wix Data's type-strict comparison (reference §3.2).
  */
+import { memoize } from '../memo';
 
 export type Item = Record<string, unknown>;
 
@@ -48,18 +49,10 @@ const plainDateToJSON = Date.prototype.toJSON;
  * ISO texts of recently formatted instants: the items of one bulk write mostly share a few
  * timestamps (`_createdDate`, `_updatedDate`, the wave's `at`), and `toISOString` is the costly part.
  */
-const isoByInstant = new Map<number, string>();
-const ISO_MEMO_LIMIT = 256;
+const isoOf = memoize((instant: number) => new Date(instant).toISOString(), 256);
 function taggedDateToJSON(this: Date): { [DATE_TAG]: string } | null {
   const instant = this.getTime();
-  if (Number.isNaN(instant)) return null;
-  let iso = isoByInstant.get(instant);
-  if (iso === undefined) {
-    if (isoByInstant.size >= ISO_MEMO_LIMIT) isoByInstant.clear();
-    iso = this.toISOString();
-    isoByInstant.set(instant, iso);
-  }
-  return { [DATE_TAG]: iso };
+  return Number.isNaN(instant) ? null : { [DATE_TAG]: isoOf(instant) };
 }
 
 /**

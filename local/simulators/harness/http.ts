@@ -3,6 +3,7 @@
  * Basic/Bearer auth helpers.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { memoize } from '../../memo';
 
 /** x-www-form-urlencoded params: a repeated key becomes an array (Twilio sends `MediaUrl` that way). */
 export type FormParams = Record<string, string | string[]>;
@@ -105,17 +106,11 @@ export interface BasicCredentials {
   readonly password: string;
 }
 
-/** Decoded Basic headers (a client sends the same one on every request); a few kept, oldest dropped. */
-const basicByHeader = new Map<string, BasicCredentials | null>();
+/** Decoded Basic headers (a client sends the same one on every request), a few kept. */
+const decodedBasic = memoize(decodeBasic, 32);
 
 export function parseBasicAuth(header: string | undefined): BasicCredentials | null {
-  if (!header) return null;
-  const known = basicByHeader.get(header);
-  if (known !== undefined) return known;
-  const creds = decodeBasic(header);
-  if (basicByHeader.size >= 32) basicByHeader.delete(basicByHeader.keys().next().value ?? '');
-  basicByHeader.set(header, creds);
-  return creds;
+  return header ? decodedBasic(header) : null;
 }
 
 function decodeBasic(header: string): BasicCredentials | null {

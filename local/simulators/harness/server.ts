@@ -190,8 +190,8 @@ function readBody(req: IncomingMessage, max: number): Promise<BodyRead> {
 export function splitTarget(target: string): { readonly pathname: string; readonly search: string; readonly query: URLSearchParams } {
   const q = target.indexOf('?');
   const path = q < 0 ? target : target.slice(0, q);
-  // Paths WHATWG URL parsing leaves as they are (no dot segments, nothing it escapes): no URL object needed.
   const rest = q < 0 ? '' : target.slice(q + 1);
+  // Targets WHATWG URL parsing leaves as they are (no dot segments, nothing it escapes): no URL object needed.
   if (PLAIN_PATH.test(path) && !path.startsWith('//') && !DOT_SEGMENT.test(path) && PLAIN_QUERY.test(rest)) {
     return { pathname: path, search: rest === '' ? '' : `?${rest}`, query: new URLSearchParams(rest) };
   }
@@ -258,6 +258,5 @@ function writeResponse(res: ServerResponse, method: string, response: SimRespons
   headers['content-length'] = String(payload === null ? 0 : typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length);
   res.writeHead(response.status, headers);
   if (method === 'HEAD' || payload === null) res.end();
-  else if (typeof payload === 'string') res.end(payload, 'utf8');
   else res.end(payload);
 }

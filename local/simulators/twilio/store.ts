@@ -3,22 +3,15 @@
  * RFC 2822 dates, string `num_segments`/`price`), and the list endpoint's filters and paging
  * (`To`, `From`, `DateSent`, `DateSent<`, `DateSent>`, `PageSize`, `Page`, `PageToken`).
  */
+import { memoize } from '../../memo';
 import { TWILIO_API_VERSION, type MessageDirection, type MessageStatus, type StoredMessage } from './model';
 
-/** Recently formatted instants: a message's dates are mostly one instant, rendered on every read. */
-/** Formatted dates by epoch second (the format has no finer unit). */
-const rfc2822BySecond = new Map<number, string>();
+/** By epoch second (the format has no finer unit): a message's dates are mostly one instant, rendered on every read. */
+const rfc2822OfSecond = memoize((second: number) => new Date(second * 1000).toUTCString().replace(/GMT$/, '+0000'), 1024);
 
 /** `Thu, 24 Aug 2023 05:01:45 +0000`. */
 export function rfc2822(ms: number): string {
-  const second = Math.floor(ms / 1000);
-  let text = rfc2822BySecond.get(second);
-  if (text === undefined) {
-    if (rfc2822BySecond.size >= 1024) rfc2822BySecond.clear();
-    text = new Date(second * 1000).toUTCString().replace(/GMT$/, '+0000');
-    rfc2822BySecond.set(second, text);
-  }
-  return text;
+  return rfc2822OfSecond(Math.floor(ms / 1000));
 }
 
 export function messagesPath(accountSid: string): string {
