@@ -42,6 +42,7 @@ import { createSMSCampaign, scheduleSMSCampaign } from '../src/backend/smsCampai
 import { peakRssMb, sampleRss, writeResults } from './lib/results';
 import { startSimulatorProcess, type SimulatorProcess } from './lib/twilio-sim-process';
 import { cpuMicros, gcPauseMeter, threadCpuMicros } from './lib/sim-process';
+import { bracketed, cpuFigures, gcFigures, threadRatio, type BareFigures } from './lib/send-figures';
 import { dataPlacement, JOB, openLocalStore, openMeasuredStore, requestFigures, round, siteClock, type BenchStore, type DataPlacement } from './lib/store';
 import { CONTAINER_CHILD_FLAG, containerFigures, hostExecArgv, insideBackendContainer, runInBackendContainer } from './lib/container';
 
@@ -54,10 +55,6 @@ const { accountSid, authToken, fromNumber } = DEFAULT_CREDENTIALS.twilio;
 
 const mb = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function threadRatio(bareUs: number, campaignUs: unknown): number {
-  return typeof campaignUs === 'number' && campaignUs > 0 ? round(bareUs / campaignUs, 3) : 0;
-}
 
 /**
  * Every generated driver made reachable by SMS: a valid mobile number of its home state, unique in
@@ -137,7 +134,7 @@ async function bareLoop(client: TwilioClient, count: number, concurrency: number
   const ms = performance.now() - start;
   const active = performance.eventLoopUtilization(elu).active;
   const threadCpuUsed = threadCpuSince(threadCpu);
-  const gcPauseUs = await gc.stop();
+  const gcPauses = await gc.stop();
   return {
     messages: count,
     failed,
@@ -147,50 +144,9 @@ async function bareLoop(client: TwilioClient, count: number, concurrency: number
     threadUsPerMessage: round((active * 1000) / count),
     cpuUsPerMessage: round((cpuMicros() - cpu) / count),
     threadCpuUsPerMessage: threadCpuUsed === null ? null : round(threadCpuUsed / count),
-    gcPauseUsPerMessage: round(gcPauseUs / count),
+    ...gcFigures(gcPauses, count),
     simulatorCpuUsPerMessage: null,
     rssMb: mb(process.memoryUsage.rss()),
-  };
-}
-
-interface BareFigures {
-  readonly messages: number;
-  readonly failed: number;
-  readonly concurrency: number;
-  readonly ms: number;
-  readonly messagesPerSecond: number;
-  /** Event-loop active time per message: what one message costs the sending thread. */
-  readonly threadUsPerMessage: number;
-  /** CPU time of the sending process per message (every thread: the garbage collector's helpers too). */
-  readonly cpuUsPerMessage: number;
-  /** CPU time of the sending thread alone per message (`null` without /proc): below `threadUsPerMessage` by the time it waited for a core. */
-  readonly threadCpuUsPerMessage: number | null;
-  /** Garbage-collection pauses of the sending thread per message (part of its CPU time). */
-  readonly gcPauseUsPerMessage: number;
-  /** CPU time of the simulator's process per message (measured by the parent; `null` inside the child). */
-  readonly simulatorCpuUsPerMessage: number | null;
-  readonly rssMb: number;
-}
-
-/** Both halves of the bare loop as one figure (total messages over total time), each half kept. */
-function bracketed(before: BareFigures, after: BareFigures): BareFigures & { readonly before: BareFigures; readonly after: BareFigures } {
-  const messages = before.messages + after.messages;
-  const ms = before.ms + after.ms;
-  const weighted = (value: (f: BareFigures) => number): number => round((value(before) * before.messages + value(after) * after.messages) / Math.max(1, messages));
-  return {
-    messages,
-    failed: before.failed + after.failed,
-    concurrency: before.concurrency,
-    ms,
-    messagesPerSecond: Math.round(messages / (ms / 1000)),
-    threadUsPerMessage: weighted((f) => f.threadUsPerMessage),
-    cpuUsPerMessage: weighted((f) => f.cpuUsPerMessage),
-    threadCpuUsPerMessage: before.threadCpuUsPerMessage === null || after.threadCpuUsPerMessage === null ? null : weighted((f) => f.threadCpuUsPerMessage ?? 0),
-    gcPauseUsPerMessage: weighted((f) => f.gcPauseUsPerMessage),
-    simulatorCpuUsPerMessage: weighted((f) => f.simulatorCpuUsPerMessage ?? 0),
-    rssMb: Math.max(before.rssMb, after.rssMb),
-    before,
-    after,
   };
 }
 
@@ -251,7 +207,7 @@ async function campaign(emulator: BenchStore, sim: SimulatorProcess, client: Twi
   const threadActiveMs = performance.eventLoopUtilization(elu).active;
   const threadCpuUsed = threadCpuSince(threadCpu);
   const senderCpu = cpuMicros() - cpuBefore.sender;
-  const gcPauseUs = await gc.stop();
+  const gcPauses = await gc.stop();
   const dataLayerCpu = await emulator.cpuMicros();
   const simulatorCpu = (await sim.stats()).cpuUs - cpuBefore.simulator;
   const sendStats = await emulator.stats();
@@ -295,40 +251,13 @@ async function campaign(emulator: BenchStore, sim: SimulatorProcess, client: Twi
       threadUsPerMessage: sent === 0 ? 0 : round((threadActiveMs * 1000) / sent),
       cpuUsPerMessage: perMessage(senderCpu),
       threadCpuUsPerMessage: threadCpuUsed === null ? null : perMessage(threadCpuUsed),
-      gcPauseUsPerMessage: perMessage(gcPauseUs),
+      ...gcFigures(gcPauses, sent),
       dataLayerCpuUsPerMessage: dataLayerCpu === null || cpuBefore.dataLayer === null ? null : perMessage(dataLayerCpu - cpuBefore.dataLayer),
       simulatorCpuUsPerMessage: perMessage(simulatorCpu),
       dataRequests: requestFigures(sendStats, sent),
       reconcile,
       strictQuotaErrors: quotaErrors,
     },
-  };
-}
-
-/**
- * CPU per message of every process in each run: the two runs share a machine of 2 cores with the
- * simulator, and the campaign with the data layer too (on Wix, Wix Data's CPU is not the site's).
- */
-function cpuFigures(campaignFigures: Record<string, unknown>, bare: BareFigures): Record<string, unknown> {
-  const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
-  const campaignRun = { sender: num(campaignFigures['cpuUsPerMessage']), dataLayer: campaignFigures['dataLayerCpuUsPerMessage'] ?? null, simulator: num(campaignFigures['simulatorCpuUsPerMessage']) };
-  const bareRun = { sender: bare.cpuUsPerMessage, simulator: bare.simulatorCpuUsPerMessage ?? 0 };
-  // The sending thread: its event-loop active time per message, its own CPU time (of which its GC
-  // pauses), the difference (ready to run, waiting for a core), and the CPU of the process's other
-  // threads (V8's GC helpers and compiler, libuv), which compete with it for the two cores.
-  const thread = (activeUs: number, cpuUs: unknown, gcPauseUs: unknown, processUs: number): Record<string, unknown> =>
-    typeof cpuUs === 'number'
-      ? { activeUs, cpuUs, gcPauseUs: num(gcPauseUs), waitingForCoreUs: round(Math.max(0, activeUs - cpuUs)), otherThreadsCpuUs: round(Math.max(0, processUs - cpuUs)) }
-      : { activeUs, cpuUs: null, gcPauseUs: num(gcPauseUs), waitingForCoreUs: null, otherThreadsCpuUs: null };
-  return {
-    sendingThread: {
-      campaign: thread(num(campaignFigures['threadUsPerMessage']), campaignFigures['threadCpuUsPerMessage'], campaignFigures['gcPauseUsPerMessage'], campaignRun.sender),
-      bareLoop: thread(bare.threadUsPerMessage, bare.threadCpuUsPerMessage, bare.gcPauseUsPerMessage, bareRun.sender),
-    },
-    campaign: { ...campaignRun, machine: round(campaignRun.sender + num(campaignRun.dataLayer) + campaignRun.simulator) },
-    bareLoop: { ...bareRun, machine: round(bareRun.sender + bareRun.simulator) },
-    // Bare ÷ campaign sender CPU: what the campaign's own work adds to each SDK call, whatever the load beside it.
-    senderBareVsCampaign: campaignRun.sender === 0 ? 0 : round(bareRun.sender / campaignRun.sender, 3),
   };
 }
 

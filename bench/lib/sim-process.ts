@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fork, type ChildProcess } from 'node:child_process';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import { hostExecArgv } from './container';
 
 const CHILD_FLAG = '--sim-child';
@@ -92,22 +92,49 @@ export function threadCpuMicros(): number | null {
   }
 }
 
+/** Garbage-collection pauses of one thread: scavenges (young generation) apart from the full collections' work. */
+export interface GcPauses {
+  readonly totalUs: number;
+  readonly scavenges: number;
+  readonly scavengeUs: number;
+  /** Mark-compact collections (their main-thread parts: finalisation, incremental steps, weak callbacks, counted in `fullUs`). */
+  readonly fullCollections: number;
+  readonly fullUs: number;
+}
+
+/** The `kind` of a `gc` entry's detail (Node's NODE_PERFORMANCE_GC_* constants). */
+function gcKindOf(entry: object): number | null {
+  const detail: unknown = 'detail' in entry ? entry.detail : null;
+  return typeof detail === 'object' && detail !== null && 'kind' in detail && typeof detail.kind === 'number' ? detail.kind : null;
+}
+
 /**
  * Garbage-collection pauses of the calling thread (µs, from V8's `gc` performance entries) from
  * now on. The entries arrive a tick late: `stop()` waits one turn of the event loop, then returns the
- * total and disconnects. Work V8's helper threads do meanwhile is not a pause and is not counted.
+ * totals and disconnects. Work V8's helper threads do meanwhile is not a pause and is not counted.
  */
-export function gcPauseMeter(): { stop(): Promise<number> } {
-  let us = 0;
+export function gcPauseMeter(): { stop(): Promise<GcPauses> } {
+  const totals = { totalUs: 0, scavenges: 0, scavengeUs: 0, fullCollections: 0, fullUs: 0 };
   const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) us += entry.duration * 1000;
+    for (const entry of list.getEntries()) {
+      const us = entry.duration * 1000;
+      const kind = gcKindOf(entry);
+      totals.totalUs += us;
+      if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) {
+        totals.scavenges += 1;
+        totals.scavengeUs += us;
+      } else {
+        if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) totals.fullCollections += 1;
+        totals.fullUs += us;
+      }
+    }
   });
   observer.observe({ entryTypes: ['gc'] });
   return {
     stop: async () => {
       await new Promise((resolve) => setImmediate(resolve));
       observer.disconnect();
-      return us;
+      return { ...totals };
     },
   };
 }
