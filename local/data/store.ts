@@ -119,7 +119,8 @@ export class CollectionStore implements FieldInfo {
 
   /**
    * Refreshes SQLite's statistics for this table once it has changed by more than a fifth (and at
-   * least 1000 rows) since the last refresh, before the next read. Without statistics the planner
+   * least 1000 rows) since the last refresh, before the next read; in-place patches count only when
+   * they change an indexed field. Without statistics the planner
    * guesses an equality on an index is selective even when every item shares the value (one
    * carrier), and sorts the whole collection for each keyset page instead of walking `_id`.
    */
@@ -215,7 +216,9 @@ export class CollectionStore implements FieldInfo {
     const keys = keySteps.length > 0 ? inPlaceExpression('keys', keySteps) : null;
     const set = keys ? `data = ${data.sql}, keys = ${keys.sql}` : `data = ${data.sql}`;
     this.db.prepare(`UPDATE ${this.table} SET ${set} WHERE _id IN (SELECT value FROM json_each(?))`).run(...data.params, ...(keys?.params ?? []), JSON.stringify(eligible));
-    this.changesSinceAnalyze += eligible.length;
+    // The planner's statistics describe the indexes only: a patch that leaves every key alone
+    // (a campaign's `last_sms_at` on 100K drivers) does not make them stale.
+    if (keys) this.changesSinceAnalyze += eligible.length;
     return new Set(eligible);
   }
 
