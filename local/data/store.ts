@@ -111,6 +111,21 @@ export class CollectionStore implements FieldInfo {
     };
     const known = db.prepare<[string], { path: string }>('SELECT path FROM "__array_paths" WHERE collection = ?').all(config.id);
     for (const { path } of known) this.arrayPaths.add(path);
+    this.resumeStatistics(`items:${config.id}`);
+  }
+
+  /**
+   * A store opened on an existing file carries on from the statistics stored in it: the row count
+   * they were taken at, and the rows added or removed since counted as changes. Without stored
+   * statistics every row counts, so a table another process filled is analysed before its first read.
+   */
+  private resumeStatistics(table: string): void {
+    const stored = this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'").get()?.n === 1;
+    const stat = stored ? this.db.prepare<[string], { stat: string }>('SELECT stat FROM sqlite_stat1 WHERE tbl = ? LIMIT 1').get(table)?.stat : undefined;
+    const rows = this.db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${this.table}`).get()?.n ?? 0;
+    const analysedAt = stat === undefined ? 0 : Number.parseInt(stat, 10);
+    this.rowsAtAnalyze = Number.isFinite(analysedAt) ? analysedAt : 0;
+    this.changesSinceAnalyze = Math.abs(rows - this.rowsAtAnalyze);
   }
 
   /** Rows written since the planner statistics were last refreshed, and the row count then. */

@@ -1,8 +1,9 @@
 /**
  * The emulator refreshes SQLite's planner statistics (`ANALYZE`) after enough writes, before the
  * next read; in-place patches that change no indexed field leave the statistics as they are and do
- * not count. Seen from a second connection: a marker written into `sqlite_stat1` survives a read
- * exactly when no refresh ran.
+ * not count. A store opened on an existing file carries on from the statistics stored in it. Seen
+ * from a second connection: a marker written into `sqlite_stat1` survives a read exactly when no
+ * refresh ran.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -63,5 +64,42 @@ describe('planner statistics refresh', () => {
     expect(marked()).toBe(false);
     const rows = side.prepare<[string], { stat: string }>('SELECT stat FROM sqlite_stat1 WHERE tbl = ? AND idx IS NOT NULL').all(TABLE);
     expect(rows.every((r) => r.stat !== MARK)).toBe(true);
+  });
+
+  it('analyses, before its first read, a table another store filled without reading it', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'stats-'));
+    try {
+      const filler = createDataEmulator({ dataDir: other, collections: [{ id: 'Things', indexes: [['status']] }] });
+      await runAsAdmin(() => filler.items.bulkInsert('Things', ids.map((_id) => ({ _id, status: 'a' }))));
+      filler.close();
+      const stats = (): number => {
+        const db = new Database(join(other, 'wix-data.sqlite'));
+        try {
+          const table = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'").get()?.n === 1;
+          return table ? (db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = ?').get(TABLE)?.n ?? 0) : 0;
+        } finally {
+          db.close();
+        }
+      };
+      expect(stats()).toBe(0);
+      const reader = createDataEmulator({ dataDir: other, collections: [{ id: 'Things', indexes: [['status']] }] });
+      await runAsAdmin(() => reader.items.query('Things').eq('status', 'a').limit(1).find());
+      reader.close();
+      expect(stats()).toBeGreaterThan(0);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('does not analyse again on reopening a file whose statistics are current', async () => {
+    await read();
+    mark();
+    const again = createDataEmulator({ dataDir: dir, collections: [{ id: 'Things', indexes: [['status']] }] });
+    try {
+      await runAsAdmin(() => again.items.query('Things').eq('status', 'c').limit(1).find());
+    } finally {
+      again.close();
+    }
+    expect(marked()).toBe(true);
   });
 });
