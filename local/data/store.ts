@@ -134,8 +134,9 @@ export class CollectionStore implements FieldInfo {
 
   /**
    * Refreshes SQLite's statistics for this table once it has changed by more than a fifth (and at
-   * least 1000 rows) since the last refresh, before the next read; in-place patches count only when
-   * they change an indexed field. Without statistics the planner
+   * least 1000 rows) since the last refresh, before the next read. The statistics describe the
+   * indexes only, so inserts and removals count, and updates and patches only when they change an
+   * indexed field (a campaign's `last_sms_at` on 100K drivers does not). Without statistics the planner
    * guesses an equality on an index is selective even when every item shares the value (one
    * carrier), and sorts the whole collection for each keyset page instead of walking `_id`.
    */
@@ -211,8 +212,11 @@ export class CollectionStore implements FieldInfo {
   /** Replaces; returns false when no such item. */
   replace(id: string, item: Item, json: string): boolean {
     this.noteArraysOf(item, json);
-    this.changesSinceAnalyze += 1;
-    if (this.keys.names.length > 0 && this.stmts.updateWithKeys.run({ keys: this.keys.encode(item), data: json, id }).changes > 0) return true;
+    if (this.keys.names.length > 0 && this.stmts.updateWithKeys.run({ keys: this.keys.encode(item), data: json, id }).changes > 0) {
+      this.changesSinceAnalyze += 1;
+      return true;
+    }
+    // The keys are as stored (or the table has none): no index changes, the statistics stay current.
     return this.stmts.update.run(json, id).changes > 0;
   }
 
@@ -231,8 +235,6 @@ export class CollectionStore implements FieldInfo {
     const keys = keySteps.length > 0 ? inPlaceExpression('keys', keySteps) : null;
     const set = keys ? `data = ${data.sql}, keys = ${keys.sql}` : `data = ${data.sql}`;
     this.db.prepare(`UPDATE ${this.table} SET ${set} WHERE _id IN (SELECT value FROM json_each(?))`).run(...data.params, ...(keys?.params ?? []), JSON.stringify(eligible));
-    // The planner's statistics describe the indexes only: a patch that leaves every key alone
-    // (a campaign's `last_sms_at` on 100K drivers) does not make them stale.
     if (keys) this.changesSinceAnalyze += eligible.length;
     return new Set(eligible);
   }

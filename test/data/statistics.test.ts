@@ -1,7 +1,7 @@
 /**
  * The emulator refreshes SQLite's planner statistics (`ANALYZE`) after enough writes, before the
- * next read; in-place patches that change no indexed field leave the statistics as they are and do
- * not count. A store opened on an existing file carries on from the statistics stored in it. Seen
+ * next read; updates and in-place patches that change no indexed field leave the statistics as they
+ * are and do not count. A store opened on an existing file carries on from the statistics stored in it. Seen
  * from a second connection: a marker written into `sqlite_stat1` survives a read exactly when no
  * refresh ran.
  */
@@ -55,6 +55,17 @@ describe('planner statistics refresh', () => {
     expect(marked()).toBe(true);
     const [item] = await runAsAdmin(() => em.items.query('Things').eq('_id', 't0000').find()).then((r) => r.items);
     expect(item?.['note']).toBe('round 2');
+  });
+
+  it('does not refresh after whole-item updates that keep every indexed field', async () => {
+    mark();
+    const stored = (await runAsAdmin(() => em.items.query('Things').limit(1000).find())).items;
+    for (let round = 0; round < 3; round += 1) {
+      const result = await runAsAdmin(() => em.items.bulkUpdate('Things', stored.map((item) => ({ ...item, note: `update ${round}` }))));
+      expect(result.updated).toBe(1000);
+    }
+    await read();
+    expect(marked()).toBe(true);
   });
 
   it('refreshes once in-place patches changed an indexed field often enough', async () => {
